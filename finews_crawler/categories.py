@@ -1,0 +1,33 @@
+"""Which category and tags a post gets.
+
+A feed that names the media outlet makes the media decide (category = its
+pinyin slug, tag `{media}新闻`).  An article only listed by a feed with a
+fixed category (the roll feed: `emnews` / `东财滚动新闻`) gets that.  The
+config's override map pins slugs for names pypinyin reads differently from
+the site's history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+
+from .feeds import FeedSpec
+from .pinyin import category_slug
+
+TAG_SUFFIX = "新闻"
+
+
+def media_slug(media: str, overrides: Mapping[str, str]) -> str:
+    """The slug for a media name; a name with no pinyin or ASCII gets a stable hash slug."""
+    return category_slug(media, overrides) or "m" + hashlib.sha1(media.encode("utf-8")).hexdigest()[:10]
+
+
+def categorise(source: str, named_by_feed: bool, feeds: Iterable[str], specs: Mapping[str, FeedSpec],
+               overrides: Mapping[str, str]) -> tuple[str, list[str]]:
+    """(category, tags) of an article from its media and the feeds that listed it."""
+    if not named_by_feed:
+        fixed = next((specs[name] for name in feeds if name in specs and specs[name].category), None)
+        if fixed is not None and fixed.category and fixed.tag:
+            return fixed.category, [fixed.tag]
+    return media_slug(source, overrides), [f"{source}{TAG_SUFFIX}"]

@@ -1,0 +1,273 @@
+"""Turn a share page's body markup into clean, safe, one-block-per-line HTML.
+
+Every rule is data in the lists below (what is dropped whole, what is
+unwrapped to its text, which paragraphs are junk, which attributes live);
+`clean_body` applies them with lxml and then runs an allowlist sanitiser
+(nh3) so that, whatever a rule misses, no script, event handler,
+`javascript:`/`data:` URL or iframe survives.  The output is one block
+element per line with no indentation, which Markdown renderers (kramdown,
+goldmark) read as raw HTML blocks, never as code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+from lxml import etree, html as lxml_html
+
+# Live quote charts: everything between these comments goes.
+STOCK_IMG_BLOCK = re.compile(r"<!--\s*EM_StockImg_Start\s*-->.*?<!--\s*EM_StockImg_End\s*-->", re.S | re.I)
+
+# Elements removed with everything inside them.
+DROPPED_TAGS = frozenset({
+    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
+    "applet", "form", "input", "button", "select", "textarea", "svg", "math", "link", "meta",
+    "base", "audio", "video", "canvas", "head", "title",
+})
+# Elements removed whole when a class or id matches (ads, quote placeholders, chart links).
+DROPPED_CLASSES = re.compile(r"^(?:ad_\w*|ad|adv\w*|EmImageRemark|em_share\w*)$", re.I)
+DROPPED_IDS = re.compile(r"^(?:quote_|bkquote_|ad_)", re.I)
+# Inline wrappers replaced by their content (stock-keyword spans, fonts).
+UNWRAPPED_TAGS = frozenset({"span", "font", "small", "big", "ins", "label", "abbr", "cite", "tt", "nobr"})
+# Links that only point at a quote or data page for a keyword: unwrapped to text.
+KEYWORD_LINK_CLASSES = frozenset({"keytip", "infokey", "em_stock_key_common"})
+# Containers whose content is lifted into the block list.
+CONTAINER_TAGS = frozenset({"div", "section", "article", "center", "body", "main", "header", "footer", "aside", "nav"})
+# Block elements that survive as one line each.
+BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote", "figure", "hr"})
+RENAMED_TAGS = {"h1": "h2", "b": "strong", "i": "em", "pre": "p", "dl": "ul", "dt": "li", "dd": "li"}
+# Paragraphs inside the body that are page furniture, not article text.
+JUNK_PARAGRAPHS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^[（(]\s*责任编辑\s*[:：].*[)）]$"),
+    re.compile(r"^打开微信[，,]?$"),
+    re.compile(r"^点击底部的[“\"]发现[”\"][，,]?$"),
+    re.compile(r"^使用[“\"]扫一扫[”\"]$"),
+    re.compile(r"^即可将网页分享至朋友圈。?$"),
+)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Attributes kept by the structural pass (everything else is presentational).
+KEPT_ATTRIBUTES = {"a": ("href", "title"), "img": ("src", "alt", "title"), "td": ("colspan", "rowspan"),
+                   "th": ("colspan", "rowspan")}
+URL_ATTRIBUTES = ("href", "src")
+SAFE_SCHEMES = frozenset({"http", "https"})
+
+# The sanitiser's allowlist: the last word on what can appear in a post.
+ALLOWED_TAGS = frozenset({
+    "p", "br", "h2", "h3", "h4", "h5", "h6", "strong", "em", "u", "sup", "sub", "a", "img",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "ul", "ol", "li",
+    "blockquote", "figure", "figcaption", "hr",
+})
+ALLOWED_ATTRIBUTES = {tag: set(names) for tag, names in KEPT_ATTRIBUTES.items()}
+ALLOWED_CLASSES = {"p": {"em_media"}}
+
+_WS = re.compile(r"[ \t\r\n\f\v\xa0]+")
+_LEADING = re.compile(r"^[\s\u3000\xa0]+")
+_TRAILING = re.compile(r"[\s\u3000\xa0]+$")
+
+
+def sanitise(markup: str) -> str:
+    """Allowlist sanitising: only `ALLOWED_TAGS`, their attributes and http(s) URLs remain."""
+    return nh3.clean(
+        markup,
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=set(SAFE_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+        clean_content_tags={"script", "style"},
+    )
+
+
+def _is_dropped(element: etree._Element) -> bool:
+    if element.tag in DROPPED_TAGS:
+        return True
+    if HIDDEN_STYLE.search(element.get("style", "")) or element.get("hidden") is not None:
+        return True
+    if DROPPED_IDS.match(element.get("id", "")):
+        return True
+    return any(DROPPED_CLASSES.match(name) for name in element.get("class", "").split())
+
+
+def _is_unwrapped(element: etree._Element) -> bool:
+    if element.tag in UNWRAPPED_TAGS:
+        return True
+    return element.tag == "a" and bool(KEYWORD_LINK_CLASSES & set(element.get("class", "").split()))
+
+
+def _safe_url(value: str, base_url: str) -> str | None:
+    absolute = urljoin(base_url, value.strip())
+    return absolute if urlsplit(absolute).scheme.lower() in SAFE_SCHEMES else None
+
+
+def _clean_attributes(element: etree._Element, base_url: str) -> None:
+    keep = KEPT_ATTRIBUTES.get(element.tag, ())
+    em_media = element.tag == "p" and "em_media" in element.get("class", "").split()
+    for name in list(element.attrib):
+        if name not in keep:
+            del element.attrib[name]
+    if em_media:
+        element.set("class", "em_media")
+    for name in URL_ATTRIBUTES:
+        if name in element.attrib:
+            url = _safe_url(element.attrib[name], base_url)
+            if url is None:
+                del element.attrib[name]
+            else:
+                element.attrib[name] = url
+
+
+def _apply_element_rules(root: etree._Element, base_url: str) -> None:
+    """Drop, unwrap, rename and strip attributes, depth-first over a snapshot."""
+    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        if node.getparent() is not None:
+            node.drop_tree()
+    for element in list(root.iter()):
+        if element is root or not isinstance(element.tag, str):
+            continue
+        if _is_dropped(element):
+            element.drop_tree()
+            continue
+        if _is_unwrapped(element):
+            element.drop_tag()
+            continue
+        element.tag = RENAMED_TAGS.get(element.tag, element.tag)
+        _clean_attributes(element, base_url)
+        if element.tag == "a" and "href" not in element.attrib:
+            element.drop_tag()
+        elif element.tag == "img" and "src" not in element.attrib:
+            element.drop_tree()
+        elif element.tag in CONTAINER_TAGS and any(
+            ancestor.tag in BLOCK_TAGS or ancestor.tag in {"li", "td", "th"} for ancestor in element.iterancestors()
+        ):
+            element.drop_tag()  # a container inside a block is just a wrapper
+
+
+def _lift_blocks(container: etree._Element) -> list[etree._Element]:
+    """Flatten containers into a list of blocks; stray inline runs become paragraphs."""
+    blocks: list[etree._Element] = []
+    run: list[etree._Element | str] = []
+
+    def flush() -> None:
+        if run:
+            paragraph = lxml_html.Element("p")
+            for piece in run:
+                if isinstance(piece, str):
+                    if len(paragraph):
+                        paragraph[-1].tail = (paragraph[-1].tail or "") + piece
+                    else:
+                        paragraph.text = (paragraph.text or "") + piece
+                else:
+                    paragraph.append(piece)
+            blocks.append(paragraph)
+            run.clear()
+
+    if container.text:
+        run.append(container.text)
+    for child in list(container):
+        tail, child.tail = child.tail, None
+        if child.tag in CONTAINER_TAGS:
+            flush()
+            blocks.extend(_lift_blocks(child))
+        elif child.tag in BLOCK_TAGS:
+            flush()
+            blocks.append(child)
+        elif child.tag == "br" and not run:
+            pass  # a break between blocks separates nothing
+        else:
+            run.append(child)
+        if tail:
+            run.append(tail)
+    flush()
+    return blocks
+
+
+def _text_slots(element: etree._Element) -> Iterable[tuple[etree._Element, str]]:
+    """Every (owner, "text"|"tail") slot inside `element`, in document order."""
+    yield element, "text"
+    for child in element:
+        yield from _text_slots(child)
+        yield child, "tail"
+
+
+def _normalise_text(block: etree._Element) -> None:
+    """Fold white space; strip indentation at the start and after each `<br>`, and trailing space."""
+    while len(block) and block[-1].tag == "br" and not (block[-1].tail or "").strip():
+        block.remove(block[-1])
+    slots = list(_text_slots(block))
+    strip_leading = True
+    for owner, attr in slots:
+        if owner.tag == "br" and attr == "text":
+            strip_leading = True
+        value = getattr(owner, attr)
+        if not value:
+            continue
+        value = _WS.sub(" ", value)
+        if strip_leading:
+            value = _LEADING.sub("", value)
+            strip_leading = not value
+        setattr(owner, attr, value)
+    for owner, attr in reversed(slots):
+        value = getattr(owner, attr)
+        if value:
+            value = _TRAILING.sub("", value)
+            setattr(owner, attr, value)
+            if value:
+                break
+
+
+def _has_content(element: etree._Element) -> bool:
+    if element.tag in {"img", "hr", "table"}:
+        return True
+    if "".join(element.itertext()).strip(" \u3000"):
+        return True
+    return element.find(".//img") is not None
+
+
+def _drop_empty_inline(block: etree._Element) -> None:
+    for element in list(block.iterdescendants()):
+        if element.tag in {"br", "img", "hr", "td", "th", "tr"} or _has_content(element):
+            continue
+        if len(element):
+            element.drop_tag()
+        else:
+            element.drop_tree()
+
+
+def _is_junk(block: etree._Element) -> bool:
+    text = "".join(block.itertext()).strip(" \u3000")
+    return any(rule.match(text) for rule in JUNK_PARAGRAPHS)
+
+
+def _serialise(block: etree._Element) -> str:
+    return etree.tostring(block, encoding="unicode", method="html", with_tail=False).replace("\n", " ")
+
+
+def clean_body(markup: str, base_url: str = "") -> str:
+    """Clean one article body; returns "" when nothing of the article is left.
+
+    Idempotent: cleaning a cleaned body returns it unchanged.
+    """
+    markup = STOCK_IMG_BLOCK.sub("", markup or "")
+    if not markup.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    _apply_element_rules(root, base_url)
+    lines = []
+    for block in _lift_blocks(root):
+        _normalise_text(block)
+        _drop_empty_inline(block)
+        if _has_content(block) and not _is_junk(block):
+            lines.append(_serialise(block))
+    return sanitise("\n".join(lines)).strip()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """A plain-text field (title, digest): no control characters, one line, single spaces."""
+    return _WS.sub(" ", _CONTROL.sub("", text or "").replace("\u3000", " ")).strip()

@@ -1,0 +1,66 @@
+"""Parse the source's timestamps into aware datetimes.
+
+Every time the source publishes is Beijing time (UTC+8) without a zone, in a
+handful of spellings (`2022-04-28 13:52:55`, `2022年04月28日 13:52`,
+`2022/4/28 13:52`, ISO 8601 with `T` and a zone).  Anything else, including
+`0000-00-00` and 31 February, is not a time: callers get `None` and decide
+how to count the article.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from dateutil import parser as dateutil_parser
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+# `2022年04月28日 13:52` and `2022年4月28日13时52分` become `2022-04-28 13:52`.
+_CJK_DATE = re.compile(
+    r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"(?:\s*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2})\s*秒?)?)?"
+)
+_HAS_DIGIT_DATE = re.compile(r"\d{4}\D\d{1,2}\D\d{1,2}")
+
+
+def _from_cjk(text: str) -> str | None:
+    match = _CJK_DATE.search(text)
+    if not match:
+        return None
+    parts = match.groupdict()
+    result = f"{parts['y']}-{parts['m']}-{parts['d']}"
+    if parts["H"] is not None:
+        result += f" {parts['H']}:{parts['M']}:{parts['S'] or '0'}"
+    return result
+
+
+def parse_beijing_time(text: str | None) -> datetime | None:
+    """Return the aware datetime `text` names, or None when it names none.
+
+    A zone in the text is honoured and converted to Beijing time; a time
+    without one is Beijing time, as the source contract says.
+    """
+    if not text:
+        return None
+    text = text.strip().replace("\u3000", " ")
+    candidate = _from_cjk(text) or text
+    if not _HAS_DIGIT_DATE.search(candidate):
+        return None
+    try:
+        parsed = dateutil_parser.isoparse(candidate)
+    except ValueError:
+        try:
+            parsed = dateutil_parser.parse(candidate, yearfirst=True, dayfirst=False)
+        except (ValueError, OverflowError):
+            return None
+    if parsed.year < 1970:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=BEIJING)
+    return parsed.astimezone(BEIJING)
+
+
+def format_post_date(moment: datetime) -> str:
+    """`YYYY-MM-DD HH:MM:SS +0800`, the front-matter date the original site used."""
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S +0800")

@@ -1,0 +1,52 @@
+"""The export folder that Jekyll, Hugo and other site builders read.
+
+Files are written atomically (a temporary file in the same folder, then a
+rename), so a crawl killed at any point leaves either the old post or the
+new one, never half of one.  Paths are checked to stay inside the folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class ExportError(OSError):
+    """The export folder cannot take a file (read-only, full, outside the folder)."""
+
+
+class ExportFolder:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def path(self, relative: str) -> Path:
+        """The absolute path of `relative`, refusing anything that escapes the folder."""
+        target = (self.root / relative).resolve()
+        if not target.is_relative_to(self.root) or target == self.root:
+            raise ExportError(f"refusing to write {relative!r}: outside the export folder {self.root}")
+        return target
+
+    def exists(self, relative: str) -> bool:
+        return self.path(relative).exists()
+
+    def write(self, relative: str, text: str) -> Path:
+        """Write `text` to `relative` atomically and return its path."""
+        target = self.path(relative)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".finews-", suffix=".tmp")
+        except OSError as exc:
+            raise ExportError(f"cannot write into {target.parent}: {exc.strerror or exc}") from exc
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except OSError as exc:
+            Path(temporary).unlink(missing_ok=True)
+            raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        return target
+
+    def remove(self, relative: str) -> None:
+        self.path(relative).unlink(missing_ok=True)

@@ -1,0 +1,185 @@
+"""The source's JSON list feeds: URLs, payload decoding and entry mapping.
+
+Three feed kinds answer with three spellings of the same facts (`infoCode`
+vs `infocode`, `showtime` vs `datetime`, `from` vs `medianame`), sometimes
+wrapped as JSONP.  This module turns any of them into `FeedEntry` values
+and says precisely why an entry or a page is unusable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+INFO_CODE = re.compile(r"^[A-Z]{2}\d{6,30}$")
+
+FEED_KINDS = ("roll", "media", "market")
+
+# `var ajaxResult={...};` or `callback({...});` around the JSON object.
+_JSONP = re.compile(r"^\s*(?:var\s+[\w$]+\s*=\s*|[\w$.]+\s*\()(?P<body>.*?)\)?\s*;?\s*$", re.S)
+# The roll feed's digest starts with the title in 【】.
+_DIGEST_TITLE = re.compile(r"^\s*【[^】]*】\s*")
+
+
+class FeedError(ValueError):
+    """A feed page that cannot be read at all (not JSON, wrong shape, rc != 1)."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A feed item that is not an article: `reason` is the stats key, `detail` the log text."""
+
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One configured feed: what to request and how to file what it lists.
+
+    `category`/`tag` pin the category of articles this feed alone lists
+    (the roll feed's `emnews` / `东财滚动新闻`); a feed that names the media
+    outlet leaves them unset, and the media decides.
+    """
+
+    name: str
+    kind: str
+    market_type: int | None = None
+    category: str | None = None
+    tag: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in FEED_KINDS:
+            raise ValueError(f"feed {self.name!r}: unknown kind {self.kind!r} (expected one of {', '.join(FEED_KINDS)})")
+        if self.kind == "market" and self.market_type is None:
+            raise ValueError(f"feed {self.name!r}: a market feed needs market_type")
+        if (self.category is None) != (self.tag is None):
+            raise ValueError(f"feed {self.name!r}: category and tag are set together or not at all")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> FeedSpec:
+        unknown = set(data) - {"name", "kind", "market_type", "category", "tag"}
+        if unknown:
+            raise ValueError(f"feed {data.get('name', '?')!r}: unknown keys {sorted(unknown)}")
+        if "name" not in data or "kind" not in data:
+            raise ValueError(f"feed {dict(data)!r}: name and kind are required")
+        return cls(**data)
+
+    def url(self, api_base: str, page: int, count: int) -> str:
+        """The URL of page `page` (1-based) of this feed."""
+        base = api_base.rstrip("/")
+        if self.kind == "market":
+            query = {"marketType": self.market_type, "count": count, "pageindex": page}
+            return f"{base}/information/newmarket/web/webapi?{urlencode(query)}"
+        feed_type = 102 if self.kind == "roll" else 45
+        query = {"type": feed_type, "count": count, "newsid": 1, "pageindex": page}
+        return f"{base}/web/webapi?{urlencode(query)}"
+
+
+DEFAULT_FEEDS: tuple[FeedSpec, ...] = (
+    FeedSpec("roll", "roll", category="emnews", tag="东财滚动新闻"),
+    FeedSpec("media", "media"),
+    FeedSpec("market37", "market", market_type=37),
+    FeedSpec("market38", "market", market_type=38),
+    FeedSpec("market39", "market", market_type=39),
+)
+
+
+@dataclass
+class FeedEntry:
+    """What the feeds say about one article; plain data so requests stay serialisable."""
+
+    info_code: str
+    title: str = ""
+    time: str = ""
+    media: str = ""
+    digest: str = ""
+    feeds: list[str] = field(default_factory=list)
+
+    def merge(self, other: FeedEntry, prefer_other: bool) -> None:
+        """Fold another listing of the same article into this one.
+
+        Empty fields are filled from `other`; where both have a value,
+        `prefer_other` decides (the caller ranks feeds that name the media
+        above feeds that do not).
+        """
+        for name in ("title", "time", "media", "digest"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if theirs and (not mine or prefer_other):
+                setattr(self, name, theirs)
+        self.feeds = sorted(set(self.feeds) | set(other.feeds))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def decode_payload(text: str) -> dict[str, Any]:
+    """Decode a feed answer that is JSON or JSONP into its top-level object."""
+    stripped = text.strip().lstrip("\ufeff")
+    if not stripped:
+        raise FeedError("empty answer")
+    try:
+        payload = json.loads(stripped)
+    except json.JSONDecodeError:
+        match = _JSONP.match(stripped)
+        if not match:
+            raise FeedError(f"neither JSON nor JSONP: {stripped[:60]!r}") from None
+        try:
+            payload = json.loads(match.group("body"))
+        except json.JSONDecodeError as exc:
+            raise FeedError(f"malformed JSONP body: {exc}") from None
+    if not isinstance(payload, dict):
+        raise FeedError(f"expected a JSON object, got {type(payload).__name__}")
+    return payload
+
+
+# Per kind: the list key, then the field names for code, time and media.
+_SHAPES: dict[str, tuple[str, str, str, str | None, str | None]] = {
+    "roll": ("records", "infoCode", "showtime", None, "digest"),
+    "media": ("nodeList", "infocode", "showtime", "from", "simdigest"),
+    "market": ("record", "infoCode", "datetime", "medianame", None),
+}
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def feed_items(kind: str, payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The raw item list of a decoded page; an error names what is wrong."""
+    if payload.get("rc", 1) != 1:
+        raise FeedError(f"rc={payload.get('rc')!r}")
+    list_key = _SHAPES[kind][0]
+    items = payload.get(list_key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise FeedError(f"{list_key!r} is {type(items).__name__}, not a list")
+    return items
+
+
+def entries(feed: FeedSpec, items: list[Mapping[str, Any]]) -> Iterator[FeedEntry | Rejected]:
+    """Map raw items to entries, and each unusable item to why it is unusable."""
+    _, code_key, time_key, media_key, digest_key = _SHAPES[feed.kind]
+    for item in items:
+        if not isinstance(item, Mapping):
+            yield Rejected("bad_feed_item", f"item is {type(item).__name__}, not an object")
+            continue
+        # Each feed has its own casing, but tolerate the other one too.
+        code = _text(item.get(code_key) or item.get("infoCode") or item.get("infocode"))
+        if not INFO_CODE.match(code):
+            yield Rejected("invalid_info_code", f"infoCode {code[:80]!r} does not match {INFO_CODE.pattern}")
+            continue
+        digest = _text(item.get(digest_key)) if digest_key else ""
+        yield FeedEntry(
+            info_code=code,
+            title=_text(item.get("title")),
+            time=_text(item.get(time_key)),
+            media=_text(item.get(media_key)) if media_key else "",
+            digest=_DIGEST_TITLE.sub("", digest),
+            feeds=[feed.name],
+        )

@@ -1,0 +1,34 @@
+"""The article item that flows from the spider through the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Article:
+    """One article: what the crawl found (raw) and what the pipelines derive.
+
+    Feed facts (`media`, the time text) are kept apart from the page's
+    (`page_media`) so the pipelines can rank them: the feed wins.
+    """
+
+    info_code: str
+    url: str
+    share_url: str
+    title: str = ""
+    time_text: str = ""
+    published: datetime | None = None
+    media: str = ""
+    page_media: str = ""
+    digest: str = ""
+    feeds: list[str] = field(default_factory=list)
+    template: str = ""
+    body_raw: str = ""
+    fetched_at: datetime | None = None
+    # Filled in by the pipelines.
+    body: str = ""
+    source: str = ""
+    category: str = ""
+    tags: list[str] = field(default_factory=list)

@@ -1,0 +1,95 @@
+"""Render an article as a Jekyll post (YAML front matter + HTML body + links).
+
+The layout follows the original site (SOURCE-SITE.md §5).  Front matter is
+written by PyYAML, so any title survives a round trip, and
+`render_with_liquid: false` keeps `{{ … }}` / `{% … %}` in a body literal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import yaml
+
+from .dates import BEIJING, format_post_date
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>{}()#!|])")
+
+
+class PostSource(Protocol):
+    """What a post is made of; the item and the stored row both provide it."""
+
+    info_code: str
+    title: str
+    published: datetime | None
+    category: str
+    tags: list[str]
+    source: str
+    digest: str
+    body: str
+    share_url: str
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Where the footer links point: `site_base` "" gives root-relative links."""
+
+    site_base: str = ""
+
+    def _root(self) -> str:
+        base = self.site_base.strip().rstrip("/")
+        if not base:
+            return ""
+        return base if "://" in base or base.startswith("//") else f"//{base}"
+
+    def home(self) -> str:
+        return f"{self._root()}/"
+
+    def category(self, slug: str) -> str:
+        return f"{self._root()}/category/{slug}.html"
+
+
+def post_filename(info_code: str, published: datetime) -> str:
+    """`{YYYY-MM-DD}-{infoCode}.md`, dated in Beijing time."""
+    return f"{published.astimezone(BEIJING):%Y-%m-%d}-{info_code}.md"
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what Markdown would read as syntax in link text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def front_matter(post: PostSource) -> dict[str, Any]:
+    """The front matter fields, in the original site's order, then ours."""
+    if post.published is None:
+        raise ValueError(f"{post.info_code}: a post needs a time")
+    data: dict[str, Any] = {
+        "layout": "post",
+        "title": post.title,
+        "date": format_post_date(post.published),
+        "categories": post.category,
+        "tags": list(post.tags),
+    }
+    if post.source:
+        data["source"] = post.source
+    data["info_code"] = post.info_code
+    if post.digest:
+        data["excerpt"] = post.digest
+    data["render_with_liquid"] = False
+    return data
+
+
+def dump_front_matter(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**9)
+
+
+def render_post(post: PostSource, links: SiteLinks) -> str:
+    """The whole post file: front matter, body, share link, back links."""
+    share_url = quote(post.share_url, safe=":/?=&%#;,+@~")
+    tag = post.tags[0] if post.tags else post.category
+    footer = f"[返回{escape_markdown(tag)}]({links.category(post.category)})｜[返回首页]({links.home()})"
+    return f"---\n{dump_front_matter(front_matter(post))}---\n{post.body}\n\n<{share_url}>\n\n{footer}\n"

@@ -1,0 +1,152 @@
+"""Page objects: what an article page or text-API answer says, field by field.
+
+Extraction is kept apart from crawling (in the spirit of web-poet page
+objects and fundus's per-publisher layouts).  Each share-page template is a
+few CSS selectors; `share_page_for` picks the template a page uses, so a new
+layout from the source is one more `Template` in `TEMPLATES`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from parsel import Selector
+
+from .dates import parse_beijing_time
+
+WITHDRAWN_MARKERS = ("该文章已被删除", "文章不存在")
+_MEDIA_PREFIX = re.compile(r"^\s*(?:来源|来自|文章来源)\s*[:：]\s*")
+_DIGEST_PREFIX = re.compile(r"^\s*摘要\s*[:：]?\s*")
+_TITLE_SUFFIX = re.compile(r"\s*_\s*东方财富网\s*$")
+_SPACES = re.compile(r"[\s\u3000\xa0]+")
+
+
+class PageError(ValueError):
+    """A page that cannot be read as an article of any known template."""
+
+
+@dataclass(frozen=True)
+class Template:
+    """CSS selectors that locate an article's fields in one page layout."""
+
+    name: str
+    title: str
+    infos: str  # nodes among which the time and the `来源：` line are found
+    digest: str
+    body: str
+
+
+TEMPLATES: tuple[Template, ...] = (
+    Template("desktop", title=".newsContent h1", infos=".newsContent .infos .item",
+             digest=".newsContent .b-review", body="#ContentBody"),
+    Template("mobile", title=".atitle", infos=".time, .source",
+             digest=".digest_content", body="article#zwtext"),
+)
+
+
+@dataclass(frozen=True)
+class PageFields:
+    """The article as one page tells it; empty strings where it says nothing."""
+
+    template: str
+    title: str = ""
+    time: str = ""
+    media: str = ""
+    digest: str = ""
+    body_html: str = ""
+    withdrawn: bool = False
+
+
+def squash(text: str) -> str:
+    """Collapse runs of white space (incl. full-width and no-break) to one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def _text_of(selector: Selector) -> str:
+    return squash(" ".join(selector.xpath(".//text()").getall()))
+
+
+def inner_html(node: Selector) -> str:
+    """The markup inside `node`, comments included (they delimit quote charts)."""
+    return "".join(node.xpath("node()").getall())
+
+
+def has_text(html: str) -> bool:
+    """Whether an HTML fragment has any visible character."""
+    if not html.strip():
+        return False
+    return bool(squash(" ".join(Selector(text=f"<div>{html}</div>").xpath("//text()").getall())))
+
+
+def _first_time(nodes: list[str]) -> str:
+    return next((text for text in nodes if parse_beijing_time(text)), "")
+
+
+def _first_media(nodes: list[str]) -> str:
+    return next((_MEDIA_PREFIX.sub("", text) for text in nodes if _MEDIA_PREFIX.match(text)), "")
+
+
+def read_share_page(selector: Selector, template: Template) -> PageFields:
+    """Read every field of a share page laid out as `template`."""
+    body_nodes = selector.css(template.body)
+    body_html = inner_html(body_nodes[0]) if body_nodes else ""
+    infos = [_text_of(node) for node in selector.css(template.infos)]
+    title = " ".join(_text_of(node) for node in selector.css(template.title)[:1])
+    if not title:
+        title = _TITLE_SUFFIX.sub("", squash(selector.css("title::text").get() or ""))
+    withdrawn = not has_text(body_html) and any(
+        marker in text for marker in WITHDRAWN_MARKERS for text in selector.xpath("//body//text()").getall()
+    )
+    return PageFields(
+        template=template.name,
+        title=title,
+        time=_first_time(infos),
+        media=_first_media(infos),
+        digest=_DIGEST_PREFIX.sub("", " ".join(_text_of(node) for node in selector.css(template.digest))),
+        body_html=body_html,
+        withdrawn=withdrawn,
+    )
+
+
+def share_page_for(html: str) -> PageFields:
+    """Pick the template a share page uses and read it.
+
+    A page with none of the known body containers is either a withdrawn
+    notice (counted as such) or a layout we do not know (a `PageError`).
+    """
+    selector = Selector(text=html)
+    for template in TEMPLATES:
+        if selector.css(template.body):
+            return read_share_page(selector, template)
+    body_text = " ".join(selector.xpath("//body//text()").getall())
+    if any(marker in body_text for marker in WITHDRAWN_MARKERS):
+        return PageFields(template="withdrawn", withdrawn=True)
+    raise PageError("no known article container (#ContentBody, article#zwtext)")
+
+
+def read_text_api(text: str) -> PageFields:
+    """Read a `GetNewsText.do` answer; the body is in `text` or in `content`."""
+    try:
+        payload: Any = json.loads(text.strip().lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise PageError(f"text API answer is not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise PageError("text API answer is not a JSON object")
+    body = payload.get("text") or payload.get("content") or ""
+    if payload.get("rc") != 1 or not isinstance(body, str):
+        return PageFields(template="text_api", withdrawn=True)
+
+    def field(name: str) -> str:
+        value = payload.get(name)
+        return squash(value) if isinstance(value, str) else ""
+
+    return PageFields(
+        template="text_api",
+        title=field("title"),
+        time=field("showtime"),
+        media=field("medianame"),
+        body_html=body,
+    )

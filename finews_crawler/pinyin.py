@@ -1,0 +1,28 @@
+"""Category slugs: toneless pinyin of a media name, as the original site used.
+
+pypinyin reads phrases, so polyphones come out right (重庆日报 → chongqingribao,
+银行家 → yinhangjia, 央行 → yanghang); the original site's slugs got some of
+these wrong (央行网站 → `yangxingwangzhan`), which a config override can pin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from pypinyin import Style, lazy_pinyin
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def pinyin_slug(name: str) -> str:
+    """Toneless pinyin without separators; ASCII letters and digits kept, lower case."""
+    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="default", strict=False)
+    return _NOT_SLUG.sub("", "".join(syllables).lower())
+
+
+def category_slug(name: str, overrides: Mapping[str, str] | None = None) -> str:
+    """The slug for a media name, an override from the config winning."""
+    if overrides and name in overrides:
+        return overrides[name]
+    return pinyin_slug(name)

@@ -1,0 +1,25 @@
+"""Drop articles with no time, no title or no body before anything else runs."""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+
+from ..items import Article
+from ..stats import drop
+from ..validation import validation_problem
+
+
+class ValidatePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Article) -> Article:
+        problem = validation_problem(item)
+        if problem:
+            reason, message = problem
+            drop(self.stats, reason, f"{item.info_code}: {message}")
+        return item

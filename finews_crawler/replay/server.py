@@ -1,0 +1,134 @@
+"""Serve a `ReplaySite` over real HTTP on loopback.
+
+A threaded server with a large listen backlog and HTTP/1.1 keep-alive, so
+Scrapy's concurrency never stalls it (`python -m http.server` does).  It
+counts what it answers, by kind and by share-page infoCode, at
+`/__stats`, so tests can check what a crawl really requested; `/__reset`
+zeroes the counters.
+
+Run it on its own:  python -m finews_crawler.replay.server --port 8000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from .site import DEFAULT_SITE_DIR, ReplaySite
+
+logger = logging.getLogger(__name__)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 4096
+
+    def __init__(self, address: tuple[str, int], site: ReplaySite, latency: float) -> None:
+        super().__init__(address, _Handler)
+        self.site = site
+        self.latency = latency
+        self.lock = threading.Lock()
+        self.kinds: Counter[str] = Counter()
+        self.share_pages: Counter[str] = Counter()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        parts = urlsplit(self.path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        if parts.path == "/__stats":
+            self._send(200, "application/json", self._stats())
+            return
+        if parts.path == "/__reset":
+            with self.server.lock:
+                self.server.kinds.clear()
+                self.server.share_pages.clear()
+            self._send(200, "application/json", b"{}")
+            return
+        response = self.server.site.respond(parts.path, query)
+        with self.server.lock:
+            self.server.kinds[response.kind] += 1
+            if response.kind == "share":
+                self.server.share_pages[query.get("infoCode", "")] += 1
+        if self.server.latency:
+            time.sleep(self.server.latency)
+        self._send(response.status, response.content_type, response.body)
+
+    def _stats(self) -> bytes:
+        with self.server.lock:
+            payload = {"kinds": dict(self.server.kinds), "share_pages": dict(self.server.share_pages)}
+        return json.dumps(payload).encode()
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        logger.debug("replay %s", format % args)
+
+
+class ReplayServer:
+    """A replay site listening on 127.0.0.1 in a background thread."""
+
+    def __init__(self, site: ReplaySite, port: int = 0, latency: float = 0.0, host: str = "127.0.0.1") -> None:
+        self._server = _Server((host, port), site, latency)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="finews-replay", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> ReplayServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until interrupted (the command-line use)."""
+        try:
+            self._server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._server.server_close()
+
+    def __enter__(self) -> ReplayServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the finews replay site on loopback.")
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    parser.add_argument("--site", type=Path, default=DEFAULT_SITE_DIR, help="folder with articles.jsonl and templates/")
+    parser.add_argument("--scale", type=int, default=0, help="derive articles until the site holds this many")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds to wait before each answer")
+    args = parser.parse_args(argv)
+    site = ReplaySite.load(args.site, scale=args.scale)
+    server = ReplayServer(site, port=args.port, latency=args.latency)
+    print(f"finews replay site at {server.url} ({len(site.articles)} articles)", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Scrapy settings for finews: the defaults of the configuration spine.
+
+Override them with a YAML config (`-s FINEWS_CONFIG=finews.yml`, or a
+`finews.yml` in the working directory) or with `-s NAME=value`, which wins.
+"""
+
+BOT_NAME = "finews"
+SPIDER_MODULES = ["finews_crawler.spiders"]
+NEWSPIDER_MODULE = "finews_crawler.spiders"
+ADDONS = {"finews_crawler.config.YamlConfig": 0}
+
+# --- the source -------------------------------------------------------------
+# Unset: crawl the bundled replay site on a free loopback port.
+FINEWS_API_BASE = ""
+FINEWS_SHARE_BASE = ""  # defaults to FINEWS_API_BASE
+FINEWS_PUBLIC_SHARE_BASE = ""  # the share link written in posts; defaults to the share base crawled
+FINEWS_FEEDS: list[dict] = []  # empty: roll, media and market 37/38/39 (finews_crawler.feeds.DEFAULT_FEEDS)
+FINEWS_FEED_PAGE_SIZE = 100
+FINEWS_FEED_MAX_PAGES = 10
+FINEWS_REPLAY_DIR = ""  # empty: data/site of this checkout
+
+# --- where articles go ------------------------------------------------------
+FINEWS_DATABASE_URL = "sqlite:///output/finews.sqlite3"
+FINEWS_EXPORT_DIR = "output/site"
+FINEWS_STORE_DATABASE = True
+FINEWS_STORE_EXPORT = True
+FINEWS_SITE_BASE = ""  # "" gives root-relative back links; "finews.example.com" gives //finews.example.com/…
+FINEWS_CATEGORY_OVERRIDES: dict[str, str] = {}
+
+# --- politeness and robustness ---------------------------------------------
+USER_AGENT = "finews/0.1 (news mirror crawler; Scrapy)"
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+CONCURRENT_REQUESTS = 64
+CONCURRENT_REQUESTS_PER_DOMAIN = 32
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.0
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 32.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+
+# The remote-control extension (Scrapy 2.19) executes code; the telnet console too.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+EXTENSIONS = {
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "finews_crawler.summary.RunSummary": 500,
+}
+
+ITEM_PIPELINES = {
+    "finews_crawler.pipelines.validate.ValidatePipeline": 100,
+    "finews_crawler.pipelines.clean.CleanPipeline": 200,
+    "finews_crawler.pipelines.attribution.AttributionPipeline": 300,
+    "finews_crawler.pipelines.categorise.CategorisePipeline": 400,
+    "finews_crawler.pipelines.store.StorePipeline": 800,
+}
+
+LOG_LEVEL = "INFO"
+LOG_FORMATTER = "finews_crawler.logformatter.FinewsLogFormatter"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,230 @@
+"""The `finews` spider: feeds first, then each listed article's share page once.
+
+The crawl has two phases.  First every configured feed is paged through and
+its entries are merged by infoCode (one article, however many feeds list
+it).  When the feeds are done (the engine goes idle) each article's share
+page is requested once, carrying the merged feed facts.  The spider only
+decides what to fetch; reading a page is `finews_crawler.pages`'s job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from ..config import FinewsConfig
+from ..dates import parse_beijing_time
+from ..feeds import INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries, feed_items
+from ..items import Article
+from ..pages import PageError, PageFields, has_text, read_text_api, share_page_for
+from ..replay.server import ReplayServer
+from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
+from ..stats import count_drop, count_error
+
+logger = logging.getLogger(__name__)
+
+GONE_STATUSES = (404, 410)
+
+
+class FinewsSpider(Spider):
+    name = "finews"
+
+    def __init__(self, *args: Any, infocodes: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.only_codes = [code.strip() for code in infocodes.split(",") if code.strip()]
+        self._pending: dict[str, FeedEntry] = {}
+        self._replay: ReplayServer | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config = FinewsConfig.from_settings(crawler.settings)
+        spider.feeds = {feed.name: feed for feed in spider.config.feeds}
+        crawler.signals.connect(spider._dispatch_articles, signal=signals.spider_idle)
+        crawler.signals.connect(spider._stop_replay, signal=signals.spider_closed)
+        return spider
+
+    # -- start -----------------------------------------------------------------
+
+    def _start_replay(self) -> None:
+        """No source configured: serve the bundled replay site on loopback and crawl it."""
+        site_dir = self.config.replay_dir or DEFAULT_SITE_DIR
+        self._replay = ReplayServer(ReplaySite.load(site_dir)).start()
+        self.config = replace(self.config, api_base=self._replay.url, share_base=self._replay.url)
+        self.logger.info("No source configured (FINEWS_API_BASE): crawling the bundled replay site %s "
+                         "served from %s", self._replay.url, site_dir)
+
+    def _stop_replay(self) -> None:
+        if self._replay is not None:
+            self._replay.stop()
+
+    async def start(self) -> AsyncIterator[Request]:
+        if not self.config.api_base:
+            self._start_replay()
+        if self.only_codes:
+            for code in self.only_codes:
+                if INFO_CODE.match(code):
+                    yield self._share_request(FeedEntry(code))
+                else:
+                    count_drop(self.crawler.stats, "invalid_info_code")
+                    self.logger.error("Ignoring infocodes entry %r: not an infoCode (%s)", code, INFO_CODE.pattern)
+            return
+        for feed in self.config.feeds:
+            yield self._feed_request(feed, 1)
+
+    # -- feeds -----------------------------------------------------------------
+
+    def _feed_request(self, feed: FeedSpec, page: int) -> Request:
+        return Request(
+            feed.url(self.config.api_base, page, self.config.page_size),
+            callback=self.parse_feed,
+            errback=self.feed_failed,
+            cb_kwargs={"feed": feed.name, "page": page},
+            dont_filter=True,  # feeds are the roots of every run, resumed or not
+            priority=10,
+        )
+
+    def parse_feed(self, response: Response, feed: str, page: int) -> Iterator[Request]:
+        spec = self.feeds[feed]
+        try:
+            items = feed_items(spec.kind, decode_payload(response.text if isinstance(response, TextResponse)
+                                                         else response.body.decode("utf-8", "replace")))
+        except FeedError as exc:
+            count_error(self.crawler.stats, "feed")
+            self.logger.error("Feed %s page %d unreadable (%s): %s", feed, page, response.url, exc)
+            return
+        self.crawler.stats.inc_value(f"finews/feeds/pages/{feed}")
+        for entry in entries(spec, items):
+            if isinstance(entry, Rejected):
+                count_drop(self.crawler.stats, entry.reason)
+                self.logger.warning("Dropped an item of feed %s page %d: %s", feed, page, entry.detail)
+            else:
+                self._collect(entry)
+        if items and page < self.config.max_pages:
+            yield self._feed_request(spec, page + 1)
+
+    def _collect(self, entry: FeedEntry) -> None:
+        known = self._pending.get(entry.info_code)
+        if known is None:
+            self._pending[entry.info_code] = entry
+            return
+        self.crawler.stats.inc_value("finews/feeds/listed_again")
+        # A feed that names the media outranks one that does not (the roll feed).
+        known.merge(entry, prefer_other=bool(entry.media) and not known.media)
+
+    def feed_failed(self, failure: Failure) -> None:
+        count_error(self.crawler.stats, "feed")
+        request = failure.request  # type: ignore[attr-defined]
+        self.logger.error("Feed %s page %s failed (%s): %s", request.cb_kwargs.get("feed"),
+                          request.cb_kwargs.get("page"), request.url, failure.getErrorMessage())
+
+    def _dispatch_articles(self) -> None:
+        """Feeds are done: request every collected article's share page once."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        self.logger.info("Feeds listed %d articles; fetching their share pages", len(pending))
+        for entry in pending.values():
+            self.crawler.engine.crawl(self._share_request(entry))
+        raise DontCloseSpider
+
+    # -- articles --------------------------------------------------------------
+
+    def _share_request(self, entry: FeedEntry) -> Request:
+        return Request(
+            self.config.share_url(entry.info_code),
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"entry": entry.to_dict()},
+        )
+
+    def parse_article(self, response: Response, entry: dict[str, Any]) -> Iterator[Article | Request]:
+        code = entry["info_code"]
+        if not isinstance(response, TextResponse):
+            count_error(self.crawler.stats, "not_html")
+            self.logger.error("%s: share page is not text (%s)", code, response.headers.get("Content-Type"))
+            return
+        try:
+            page = share_page_for(response.text)
+        except PageError as exc:
+            count_error(self.crawler.stats, "unknown_template")
+            self.logger.error("%s: %s (%s)", code, exc, response.url)
+            return
+        if page.withdrawn:
+            count_drop(self.crawler.stats, "withdrawn")
+            self.logger.info("%s: withdrawn at the source (%s)", code, response.url)
+            return
+        self.crawler.stats.inc_value(f"finews/pages/{page.template}")
+        if has_text(page.body_html):
+            yield self._article(entry, page, response.url)
+            return
+        yield Request(
+            f"{self.config.api_base}/NewsData/GetNewsText.do?id={code}",
+            callback=self.parse_text_api,
+            errback=self.article_failed,
+            cb_kwargs={"entry": entry, "page": asdict(page), "page_url": response.url},
+        )
+
+    def parse_text_api(self, response: Response, entry: dict[str, Any], page: dict[str, Any],
+                       page_url: str) -> Iterator[Article]:
+        code = entry["info_code"]
+        try:
+            api = read_text_api(response.text if isinstance(response, TextResponse) else "")
+        except PageError as exc:
+            count_error(self.crawler.stats, "text_api")
+            self.logger.error("%s: %s (%s)", code, exc, response.url)
+            return
+        if api.withdrawn:
+            count_drop(self.crawler.stats, "withdrawn")
+            self.logger.info("%s: empty share page and the text API knows no body (%s)", code, response.url)
+            return
+        self.crawler.stats.inc_value("finews/pages/text_api")
+        shell = PageFields(**page)
+        merged = replace(
+            shell,
+            template=f"{shell.template}+text_api",
+            title=shell.title or api.title,
+            time=shell.time or api.time,
+            media=shell.media or api.media,
+            body_html=api.body_html,
+        )
+        yield self._article(entry, merged, page_url)
+
+    def _article(self, entry: dict[str, Any], page: PageFields, url: str) -> Article:
+        """Feed facts win over the page's: the feed time has seconds, the feed media is authoritative."""
+        time_text = next((t for t in (entry["time"], page.time) if parse_beijing_time(t)), entry["time"] or page.time)
+        return Article(
+            info_code=entry["info_code"],
+            url=url,
+            share_url=self.config.share_url(entry["info_code"], self.config.public_share_base or None),
+            title=page.title or entry["title"],
+            time_text=time_text,
+            published=parse_beijing_time(time_text),
+            media=entry["media"],
+            page_media=page.media,
+            digest=entry["digest"] or page.digest,
+            feeds=list(entry["feeds"]),
+            template=page.template,
+            body_raw=page.body_html,
+            fetched_at=datetime.now(UTC),
+        )
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        code = request.cb_kwargs.get("entry", {}).get("info_code", "?")
+        if failure.check(HttpError) and failure.value.response.status in GONE_STATUSES:
+            count_drop(self.crawler.stats, "not_found")
+            self.logger.info("%s: not at the source (HTTP %d, %s)", code, failure.value.response.status, request.url)
+            return
+        count_error(self.crawler.stats, "download")
+        self.logger.error("%s: download failed (%s): %s", code, request.url, failure.getErrorMessage())

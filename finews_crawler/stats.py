@@ -1,0 +1,32 @@
+"""Namespaced stats keys, so every drop and error is counted the same way."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+DROPPED = "finews/dropped/"
+ERRORS = "finews/errors/"
+ARTICLES = "finews/articles/"
+POSTS = "finews/posts/"
+
+
+def count_drop(stats: StatsCollector, reason: str) -> None:
+    stats.inc_value(DROPPED + reason)
+
+
+def count_error(stats: StatsCollector, kind: str) -> None:
+    stats.inc_value(ERRORS + kind)
+
+
+def drop(stats: StatsCollector, reason: str, message: str) -> NoReturn:
+    """Count a dropped item under `reason` and raise DropItem with `message`."""
+    count_drop(stats, reason)
+    raise DropItem(f"[{reason}] {message}")
+
+
+def with_prefix(stats: dict, prefix: str) -> dict[str, int]:
+    """The counters under one prefix, keyed by the rest of their name."""
+    return {key[len(prefix):]: value for key, value in sorted(stats.items()) if key.startswith(prefix)}

@@ -1,0 +1,151 @@
+"""The article database (SQLAlchemy 2): SQLite by default, PostgreSQL in production.
+
+One row per infoCode holds the structured article, its raw and cleaned
+body and the rendered post.  Writes are upserts with the dialect's
+`ON CONFLICT`, so concurrent writers (several workers) cannot duplicate a
+row; `content_hash` tells an update from an unchanged re-fetch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Engine, String, Text, create_engine, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every dialect (SQLite has no zones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store aware datetimes only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    info_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    source: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(200), index=True)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(Text, default="")
+    feeds: Mapped[list[str]] = mapped_column(JSON)
+    template: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(Text)
+    share_url: Mapped[str] = mapped_column(Text)
+    body_raw: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    post: Mapped[str] = mapped_column(Text)
+    post_path: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Columns an upsert rewrites when the content changed (everything but the key and created_at).
+UPDATED_COLUMNS = tuple(c.name for c in ArticleRow.__table__.columns if c.name not in {"info_code", "created_at"})
+
+
+def content_hash(post: str) -> str:
+    """The rendered post decides whether anything changed."""
+    return hashlib.sha256(post.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an upsert did: "new", "updated" or "unchanged", and the post file it replaced."""
+
+    status: str
+    previous_post_path: str | None = None
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; a SQLite file's folder is created, WAL mode switched on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class ArticleStore:
+    """Reads and upserts article rows."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        if engine.dialect.name not in {"sqlite", "postgresql"}:
+            raise ValueError(f"unsupported database {engine.dialect.name!r}: use SQLite or PostgreSQL")
+        Base.metadata.create_all(engine)
+        self._insert = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
+
+    @classmethod
+    def from_url(cls, url: str) -> ArticleStore:
+        return cls(make_engine(url))
+
+    def upsert(self, values: dict[str, Any]) -> Outcome:
+        """Insert or update one article by infoCode; unchanged content is left alone."""
+        now = datetime.now(UTC)
+        values = {**values, "content_hash": content_hash(values["post"]), "created_at": now, "updated_at": now}
+        with Session(self.engine) as session, session.begin():
+            before = session.execute(
+                select(ArticleRow.content_hash, ArticleRow.post_path).where(ArticleRow.info_code == values["info_code"])
+            ).first()
+            if before is not None and before.content_hash == values["content_hash"]:
+                return Outcome("unchanged")
+            statement = self._insert(ArticleRow).values(**values)
+            statement = statement.on_conflict_do_update(
+                index_elements=[ArticleRow.info_code],
+                set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
+            )
+            session.execute(statement)
+        if before is None:
+            return Outcome("new")
+        return Outcome("updated", before.post_path if before.post_path != values["post_path"] else None)
+
+    def get(self, info_code: str) -> ArticleRow | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(ArticleRow, info_code)
+
+    def all(self) -> list[ArticleRow]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.scalars(select(ArticleRow).order_by(ArticleRow.published_at)))
+
+    def close(self) -> None:
+        self.engine.dispose()
