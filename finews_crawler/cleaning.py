@@ -21,12 +21,14 @@ from lxml import etree, html as lxml_html
 # Live quote charts: everything between these comments goes.
 STOCK_IMG_BLOCK = re.compile(r"<!--\s*EM_StockImg_Start\s*-->.*?<!--\s*EM_StockImg_End\s*-->", re.S | re.I)
 
-# Elements removed with everything inside them.
+# Elements removed with everything inside them (by the HTML5 pre-pass).
 DROPPED_TAGS = frozenset({
     "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
     "applet", "form", "input", "button", "select", "textarea", "svg", "math", "link", "meta",
     "base", "audio", "video", "canvas", "head", "title",
 })
+# Void elements: they have no content, so the pre-pass removes them like any unknown tag.
+VOID_TAGS = frozenset({"embed", "input", "link", "meta", "base"})
 # Elements removed whole when a class or id matches (ads, quote placeholders, chart links).
 DROPPED_CLASSES = re.compile(r"^(?:ad_\w*|ad|adv\w*|EmImageRemark|em_share\w*)$", re.I)
 DROPPED_IDS = re.compile(r"^(?:quote_|bkquote_|ad_)", re.I)
@@ -38,6 +40,10 @@ KEYWORD_LINK_CLASSES = frozenset({"keytip", "infokey", "em_stock_key_common"})
 CONTAINER_TAGS = frozenset({"div", "section", "article", "center", "body", "main", "header", "footer", "aside", "nav"})
 # Block elements that survive as one line each.
 BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote", "figure", "hr"})
+# Blocks that hold only phrasing content: a block inside one is re-parsed by HTML5 rules.
+PHRASING_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
+# Where a block may legitimately sit; any other parent of a block is an inline wrapper.
+BLOCK_PARENTS = CONTAINER_TAGS | BLOCK_TAGS | {"li", "td", "th", "tr", "thead", "tbody", "tfoot", "caption", "figcaption"}
 RENAMED_TAGS = {"h1": "h2", "b": "strong", "i": "em", "pre": "p", "dl": "ul", "dt": "li", "dd": "li"}
 # Paragraphs inside the body that are page furniture, not article text.
 JUNK_PARAGRAPHS: tuple[re.Pattern[str], ...] = (
@@ -61,8 +67,16 @@ ALLOWED_TAGS = frozenset({
     "blockquote", "figure", "figcaption", "hr",
 })
 ALLOWED_ATTRIBUTES = {tag: set(names) for tag, names in KEPT_ATTRIBUTES.items()}
+# What the HTML5 pre-pass lets through for the rules to look at.
+PASSED_TAGS = ALLOWED_TAGS | CONTAINER_TAGS | frozenset(RENAMED_TAGS) | {"li", "figcaption"}
+PASSED_ATTRIBUTES = frozenset({"class", "id", "style", "hidden", "href", "src", "alt", "title", "colspan", "rowspan"})
+# Elements whose text starts and ends a visual box: indentation and trailing breaks go.
+TEXT_BOXES = BLOCK_TAGS | {"li", "td", "th", "caption", "figcaption"}
+# List items and captions outside their list or figure become paragraphs.
+ORPHANS = {"li": ("ul", "ol"), "figcaption": ("figure",)}
 ALLOWED_CLASSES = {"p": {"em_media"}}
 
+BLANK = " \t\r\n\f\v\xa0\u3000"
 _WS = re.compile(r"[ \t\r\n\f\v\xa0]+")
 _LEADING = re.compile(r"^[\s\u3000\xa0]+")
 _TRAILING = re.compile(r"[\s\u3000\xa0]+$")
@@ -82,9 +96,27 @@ def sanitise(markup: str) -> str:
     )
 
 
+def html5_normalise(markup: str) -> str:
+    """Re-parse with an HTML5 parser (html5ever, via nh3), dropping `DROPPED_TAGS` whole.
+
+    Every other known tag and the attributes the rules look at pass through;
+    unknown tags (fonts, keyword spans) are unwrapped.  The rules then work
+    on the tree every browser and the final sanitiser build, so a body
+    cannot be re-shaped by the second parse (libxml2 would nest `<p>` in
+    `<embed>`, keep orphan `<td>`s, …).
+    """
+    return nh3.clean(
+        markup,
+        tags=set(PASSED_TAGS),
+        attributes={"*": set(PASSED_ATTRIBUTES)},
+        url_schemes=None,
+        link_rel=None,
+        strip_comments=True,
+        clean_content_tags=set(DROPPED_TAGS - VOID_TAGS),
+    )
+
+
 def _is_dropped(element: etree._Element) -> bool:
-    if element.tag in DROPPED_TAGS:
-        return True
     if HIDDEN_STYLE.search(element.get("style", "")) or element.get("hidden") is not None:
         return True
     if DROPPED_IDS.match(element.get("id", "")):
@@ -135,6 +167,8 @@ def _apply_element_rules(root: etree._Element, base_url: str) -> None:
             element.drop_tag()
             continue
         element.tag = RENAMED_TAGS.get(element.tag, element.tag)
+        if element.tag in ORPHANS and element.getparent().tag not in ORPHANS[element.tag]:
+            element.tag = "p"
         _clean_attributes(element, base_url)
         if element.tag == "a" and "href" not in element.attrib:
             element.drop_tag()
@@ -144,6 +178,33 @@ def _apply_element_rules(root: etree._Element, base_url: str) -> None:
             ancestor.tag in BLOCK_TAGS or ancestor.tag in {"li", "td", "th"} for ancestor in element.iterancestors()
         ):
             element.drop_tag()  # a container inside a block is just a wrapper
+    _fix_nesting(root)
+
+
+def _fix_nesting(root: etree._Element) -> None:
+    """Make block nesting what an HTML5 parser keeps, so sanitising cannot re-split it.
+
+    An inline wrapper around a block is unwrapped (`<strong><p>x</p></strong>`
+    is `<p>x</p>`); a paragraph-like block or container inside a
+    paragraph-like block is merged into it; a table or list inside a
+    paragraph splits the paragraph.
+    """
+    for element in list(root.iter(*(BLOCK_TAGS | CONTAINER_TAGS))):
+        parent = element.getparent()
+        while parent is not None and parent is not root:
+            if parent.tag not in BLOCK_PARENTS:
+                grandparent = parent.getparent()
+                parent.drop_tag()
+                parent = grandparent
+            elif parent.tag in PHRASING_BLOCKS:
+                if element.tag in PHRASING_BLOCKS or element.tag in CONTAINER_TAGS:
+                    element.drop_tag()
+                    break
+                grandparent = parent.getparent()
+                parent.drop_tag()
+                parent = grandparent
+            else:
+                break
 
 
 def _lift_blocks(container: etree._Element) -> list[etree._Element]:
@@ -220,9 +281,9 @@ def _normalise_text(block: etree._Element) -> None:
 
 
 def _has_content(element: etree._Element) -> bool:
-    if element.tag in {"img", "hr", "table"}:
+    if element.tag in {"img", "hr"}:
         return True
-    if "".join(element.itertext()).strip(" \u3000"):
+    if "".join(element.itertext()).strip(BLANK):
         return True
     return element.find(".//img") is not None
 
@@ -238,7 +299,7 @@ def _drop_empty_inline(block: etree._Element) -> None:
 
 
 def _is_junk(block: etree._Element) -> bool:
-    text = "".join(block.itertext()).strip(" \u3000")
+    text = "".join(block.itertext()).strip(BLANK)
     return any(rule.match(text) for rule in JUNK_PARAGRAPHS)
 
 
@@ -254,12 +315,13 @@ def clean_body(markup: str, base_url: str = "") -> str:
     markup = STOCK_IMG_BLOCK.sub("", markup or "")
     if not markup.strip():
         return ""
-    root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    root = lxml_html.fragment_fromstring(html5_normalise(markup), create_parent="div")
     _apply_element_rules(root, base_url)
     lines = []
     for block in _lift_blocks(root):
-        _normalise_text(block)
         _drop_empty_inline(block)
+        for box in list(block.iter(*TEXT_BOXES)):
+            _normalise_text(box)
         if _has_content(block) and not _is_junk(block):
             lines.append(_serialise(block))
     return sanitise("\n".join(lines)).strip()
@@ -270,4 +332,4 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def clean_text(text: str) -> str:
     """A plain-text field (title, digest): no control characters, one line, single spaces."""
-    return _WS.sub(" ", _CONTROL.sub("", text or "").replace("\u3000", " ")).strip()
+    return _WS.sub(" ", _CONTROL.sub("", text or "")).strip(" \u3000")

@@ -11,6 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
+SCAFFOLDS = Path(__file__).resolve().parent / "scaffold"
+
 
 class ExportError(OSError):
     """The export folder cannot take a file (read-only, full, outside the folder)."""
@@ -50,3 +52,14 @@ class ExportFolder:
 
     def remove(self, relative: str) -> None:
         self.path(relative).unlink(missing_ok=True)
+
+    def scaffold(self, kind: str) -> list[str]:
+        """Add the site builder's starter files that are missing; never overwrite one."""
+        source = SCAFFOLDS / kind
+        written = []
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            relative = path.relative_to(source).as_posix()
+            if not self.exists(relative):
+                self.write(relative, path.read_text(encoding="utf-8"))
+                written.append(relative)
+        return written

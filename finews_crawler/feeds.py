@@ -170,8 +170,9 @@ def entries(feed: FeedSpec, items: list[Mapping[str, Any]]) -> Iterator[FeedEntr
             yield Rejected("bad_feed_item", f"item is {type(item).__name__}, not an object")
             continue
         # Each feed has its own casing, but tolerate the other one too.
-        code = _text(item.get(code_key) or item.get("infoCode") or item.get("infocode"))
-        if not INFO_CODE.match(code):
+        raw = item.get(code_key) or item.get("infoCode") or item.get("infocode")
+        code = raw if isinstance(raw, str) else repr(raw)
+        if not INFO_CODE.fullmatch(code):
             yield Rejected("invalid_info_code", f"infoCode {code[:80]!r} does not match {INFO_CODE.pattern}")
             continue
         digest = _text(item.get(digest_key)) if digest_key else ""

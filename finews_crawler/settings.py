@@ -26,6 +26,7 @@ FINEWS_STORE_DATABASE = True
 FINEWS_STORE_EXPORT = True
 FINEWS_SITE_BASE = ""  # "" gives root-relative back links; "finews.example.com" gives //finews.example.com/…
 FINEWS_CATEGORY_OVERRIDES: dict[str, str] = {}
+FINEWS_STATS_FILE = ""  # a path: every run's stats as JSON, for monitoring
 
 # --- politeness and robustness ---------------------------------------------
 USER_AGENT = "finews/0.1 (news mirror crawler; Scrapy)"

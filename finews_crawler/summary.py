@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -35,14 +37,21 @@ def summary_line(stats: dict) -> str:
 
 
 class RunSummary:
-    def __init__(self, stats: StatsCollector) -> None:
+    """Logs the summary line; with FINEWS_STATS_FILE set, also writes all stats there as JSON."""
+
+    def __init__(self, stats: StatsCollector, stats_file: str) -> None:
         self.stats = stats
+        self.stats_file = Path(stats_file) if stats_file else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunSummary:
-        extension = cls(crawler.stats)
+        extension = cls(crawler.stats, crawler.settings.get("FINEWS_STATS_FILE", ""))
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def spider_closed(self, reason: str) -> None:
-        logger.info("%s; finished: %s", summary_line(self.stats.get_stats()), reason)
+        stats = {**self.stats.get_stats(), "finish_reason": reason}
+        logger.info("%s; finished: %s", summary_line(stats), reason)
+        if self.stats_file:
+            self.stats_file.parent.mkdir(parents=True, exist_ok=True)
+            self.stats_file.write_text(json.dumps(stats, default=str, indent=1, sort_keys=True), encoding="utf-8")

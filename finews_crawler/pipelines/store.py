@@ -66,6 +66,15 @@ class StorePipeline:
     async def open_spider(self) -> None:
         if self.config.database_url:
             self.store = await self._run(ArticleStore.from_url, self.config.database_url)
+        if self.folder is not None:
+            try:
+                added = await self._run(self.folder.scaffold, "jekyll")
+            except ExportError as exc:
+                count_error(self.stats, "export")
+                logger.error("Cannot prepare the export folder: %s", exc)
+            else:
+                if added:
+                    logger.info("Added Jekyll starter files to %s: %s", self.folder.root, ", ".join(added))
         if self.store is None and self.folder is None:
             logger.warning("Both stores are off (FINEWS_STORE_DATABASE, FINEWS_STORE_EXPORT): articles are not kept")
 

@@ -73,7 +73,7 @@ class FinewsSpider(Spider):
             self._start_replay()
         if self.only_codes:
             for code in self.only_codes:
-                if INFO_CODE.match(code):
+                if INFO_CODE.fullmatch(code):
                     yield self._share_request(FeedEntry(code))
                 else:
                     count_drop(self.crawler.stats, "invalid_info_code")

@@ -1,0 +1,84 @@
+"""Shared fixtures: the corpus, a live replay server and one real crawl of it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.request import urlopen
+
+import pytest
+
+from finews_crawler.replay.corpus import CorpusPost, load_posts
+from finews_crawler.replay.server import ReplayServer
+from finews_crawler.replay.site import ReplaySite
+from helpers import CORPUS, REPO
+
+
+@pytest.fixture(scope="session")
+def corpus_posts() -> list[CorpusPost]:
+    return list(load_posts(CORPUS / "posts", CORPUS / "extra"))
+
+
+@pytest.fixture(scope="session")
+def replay_site() -> ReplaySite:
+    return ReplaySite.load()
+
+
+@pytest.fixture
+def replay_server(replay_site: ReplaySite) -> Iterator[ReplayServer]:
+    with ReplayServer(replay_site) as server:
+        yield server
+
+
+def server_stats(server: ReplayServer) -> dict[str, Any]:
+    with urlopen(f"{server.url}/__stats") as answer:
+        return json.load(answer)
+
+
+@dataclass
+class CrawlRun:
+    """A finished `scrapy crawl finews` process and what it left behind."""
+
+    returncode: int
+    log: str
+    stats: dict[str, Any]
+    export_dir: Path
+    database: Path
+    server_stats: dict[str, Any]
+
+    @property
+    def posts(self) -> dict[str, Path]:
+        """Post files by infoCode."""
+        return {path.stem.split("-", 3)[3]: path for path in (self.export_dir / "_posts").glob("*.md")}
+
+
+def run_crawl(workdir: Path, settings: dict[str, str], *args: str, timeout: int = 300) -> tuple[int, str, dict]:
+    """Run `scrapy crawl finews` in a child process, as a user would."""
+    stats_file = workdir / "stats.json"
+    command = [sys.executable, "-m", "scrapy", "crawl", "finews", *args,
+               "-s", f"FINEWS_STATS_FILE={stats_file}", "-s", f"LOG_FILE={workdir / 'crawl.log'}"]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    log = (workdir / "crawl.log").read_text(encoding="utf-8") if (workdir / "crawl.log").exists() else ""
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    return done.returncode, log + done.stderr, stats
+
+
+@pytest.fixture(scope="session")
+def crawl(tmp_path_factory: pytest.TempPathFactory, replay_site: ReplaySite) -> CrawlRun:
+    """One real crawl of the bundled replay site over HTTP, shared by the end-to-end tests."""
+    workdir = tmp_path_factory.mktemp("crawl")
+    with ReplayServer(replay_site) as server:
+        returncode, log, stats = run_crawl(workdir, {
+            "FINEWS_API_BASE": server.url,
+            "FINEWS_DATABASE_URL": f"sqlite:///{workdir / 'finews.sqlite3'}",
+            "FINEWS_EXPORT_DIR": str(workdir / "site"),
+        })
+        counted = server_stats(server)
+    return CrawlRun(returncode, log, stats, workdir / "site", workdir / "finews.sqlite3", counted)

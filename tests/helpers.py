@@ -1,0 +1,46 @@
+"""Small helpers the tests share: reading posts back and comparing visible text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from lxml import html as lxml_html
+
+from finews_crawler.cleaning import HIDDEN_STYLE, STOCK_IMG_BLOCK
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "data" / "corpus"
+INVISIBLE = ("script", "style", "svg", "math", "iframe", "noscript", "template", "object")
+_ALL_SPACE = re.compile(r"[\s\u3000\xa0]+")
+
+
+def read_post(path: Path) -> tuple[dict[str, Any], str]:
+    """(front matter, everything after it) of a post file we wrote."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n"), f"{path} does not start with front matter"
+    _, front, rest = text.split("---\n", 2)
+    return yaml.safe_load(front), rest
+
+
+def post_body(rest: str) -> str:
+    """The HTML body of a post: what comes before the share link."""
+    return rest.split("\n\n<", 1)[0]
+
+
+def visible_text(markup: str, *, without_attribution: bool = True) -> str:
+    """What a reader sees of an HTML fragment, with all white space removed."""
+    markup = STOCK_IMG_BLOCK.sub("", markup)
+    if not markup.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    for element in list(root.iter()):
+        if element is root or not isinstance(element.tag, str):
+            continue
+        hidden = HIDDEN_STYLE.search(element.get("style", ""))
+        attribution = without_attribution and "em_media" in element.get("class", "")
+        if element.tag in INVISIBLE or hidden or attribution:
+            element.drop_tree()
+    return _ALL_SPACE.sub("", root.text_content())

@@ -1,0 +1,32 @@
+from datetime import datetime
+
+import pytest
+
+from finews_crawler.dates import BEIJING, format_post_date, parse_beijing_time
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2022-04-28 13:52:55", datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING)),
+    ("2022年04月28日 13:52", datetime(2022, 4, 28, 13, 52, tzinfo=BEIJING)),
+    ("2022年4月28日13时52分", datetime(2022, 4, 28, 13, 52, tzinfo=BEIJING)),
+    ("2022/4/28 13:52", datetime(2022, 4, 28, 13, 52, tzinfo=BEIJING)),
+    ("2022-04-28T13:52:55+08:00", datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING)),
+    ("2022-04-28T05:52:55Z", datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING)),
+    (" 2022-04-28 13:52:55\u3000", datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING)),
+])
+def test_every_source_time_format_parses_as_beijing_time(text, expected):
+    parsed = parse_beijing_time(text)
+    assert parsed == expected
+    assert parsed.utcoffset().total_seconds() == 8 * 3600
+
+
+@pytest.mark.parametrize("text", ["", None, "   ", "0000-00-00", "0000-00-00 00:00:00", "2022-02-31 10:00:00",
+                                  "2022-13-01", "not a date", "13:52", "2022年", "昨天 13:52"])
+def test_invalid_or_empty_times_are_none(text):
+    assert parse_beijing_time(text) is None
+
+
+def test_post_date_uses_the_original_sites_plus_0800_format():
+    assert format_post_date(datetime(2022, 4, 28, 5, 52, 55, tzinfo=parse_beijing_time("2022-04-28T05:52:55Z").tzinfo)) \
+        == "2022-04-28 05:52:55 +0800"
+    assert format_post_date(parse_beijing_time("2022-04-28T05:52:55Z")) == "2022-04-28 13:52:55 +0800"

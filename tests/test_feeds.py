@@ -1,0 +1,90 @@
+import pytest
+
+from finews_crawler.feeds import (
+    DEFAULT_FEEDS, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries, feed_items,
+)
+
+ROLL = FeedSpec("roll", "roll", category="emnews", tag="东财滚动新闻")
+MEDIA = FeedSpec("media", "media")
+MARKET = FeedSpec("market37", "market", market_type=37)
+
+
+def test_feed_urls_follow_the_source_contract():
+    assert ROLL.url("http://h/", 2, 100) == "http://h/web/webapi?type=102&count=100&newsid=1&pageindex=2"
+    assert MEDIA.url("http://h", 1, 50) == "http://h/web/webapi?type=45&count=50&newsid=1&pageindex=1"
+    assert MARKET.url("http://h", 3, 100) == \
+        "http://h/information/newmarket/web/webapi?marketType=37&count=100&pageindex=3"
+
+
+@pytest.mark.parametrize("text", [
+    '{"rc": 1, "records": []}',
+    'var ajaxResult={"rc": 1, "records": []};',
+    'var ajaxResult = {"rc": 1, "records": []}',
+    'cb({"rc": 1, "records": []});',
+    'jQuery1234_5678({"rc": 1, "records": []})',
+    '\ufeff{"rc": 1, "records": []}',
+])
+def test_json_and_jsonp_answers_decode_to_the_same_object(text):
+    assert decode_payload(text) == {"rc": 1, "records": []}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty"),
+    ("<html><body>502 Bad Gateway</body></html>", "neither JSON nor JSONP"),
+    ('{"rc": 1, "records": [', "neither JSON nor JSONP"),
+    ('cb({"rc": 1, "records": [});', "malformed JSONP"),
+    ("[1, 2]", "expected a JSON object"),
+])
+def test_unreadable_answers_raise_a_feed_error_that_says_why(text, message):
+    with pytest.raises(FeedError, match=message):
+        decode_payload(text)
+
+
+def test_rc_other_than_one_and_a_non_list_are_feed_errors():
+    with pytest.raises(FeedError, match="rc=0"):
+        feed_items("roll", {"rc": 0})
+    with pytest.raises(FeedError, match="not a list"):
+        feed_items("media", {"rc": 1, "nodeList": {"a": 1}})
+    assert feed_items("market", {"rc": 1}) == []
+
+
+def test_each_feed_kind_maps_its_own_key_casing():
+    roll = list(entries(ROLL, [{"id": "202204282363799455", "infoCode": "NW202204282363799455", "title": "T",
+                                "digest": "【T】摘要正文", "showtime": "2022-04-28 13:52:55"}]))
+    media = list(entries(MEDIA, [{"infocode": "NW202204282363799455", "title": "T", "simdigest": "d",
+                                  "showtime": "2022-04-28 13:52:55", "from": "中国市场监管新闻网"}]))
+    market = list(entries(MARKET, [{"infoCode": "NW202204282363799455", "title": "T",
+                                    "datetime": "2022-04-28 13:52:55", "medianame": "财联社"}]))
+    assert roll == [FeedEntry("NW202204282363799455", "T", "2022-04-28 13:52:55", "", "摘要正文", ["roll"])]
+    assert media == [FeedEntry("NW202204282363799455", "T", "2022-04-28 13:52:55", "中国市场监管新闻网", "d", ["media"])]
+    assert market == [FeedEntry("NW202204282363799455", "T", "2022-04-28 13:52:55", "财联社", "", ["market37"])]
+
+
+@pytest.mark.parametrize("code", ["NW2022../../etc/passwd", "nw202204282363799455", "NW12345", "", None, 42,
+                                  "NW" + "1" * 31, "N1202204282363799455", "NW202204282363799455\n"])
+def test_invalid_info_codes_are_rejected_with_a_reason(code):
+    [result] = entries(ROLL, [{"infoCode": code, "title": "t", "showtime": "2022-04-28 13:52:55"}])
+    assert isinstance(result, Rejected) and result.reason == "invalid_info_code"
+
+
+def test_a_non_object_item_is_rejected_not_fatal():
+    assert [r.reason for r in entries(ROLL, ["x", None])] == ["bad_feed_item", "bad_feed_item"]
+
+
+def test_merging_two_listings_prefers_the_feed_that_names_the_media():
+    roll = FeedEntry("NW1234567", "roll title", "2022-04-28 13:52:55", "", "digest", ["roll"])
+    media = FeedEntry("NW1234567", "media title", "2022-04-28 13:52:56", "财联社", "", ["media"])
+    roll.merge(media, prefer_other=True)
+    assert roll == FeedEntry("NW1234567", "media title", "2022-04-28 13:52:56", "财联社", "digest", ["media", "roll"])
+
+
+def test_feed_spec_validation_names_the_problem():
+    with pytest.raises(ValueError, match="unknown kind"):
+        FeedSpec("x", "rss")
+    with pytest.raises(ValueError, match="market_type"):
+        FeedSpec("x", "market")
+    with pytest.raises(ValueError, match="together"):
+        FeedSpec("x", "roll", category="emnews")
+    with pytest.raises(ValueError, match="unknown keys"):
+        FeedSpec.from_mapping({"name": "x", "kind": "roll", "colour": "red"})
+    assert [f.name for f in DEFAULT_FEEDS] == ["roll", "media", "market37", "market38", "market39"]

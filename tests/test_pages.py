@@ -1,0 +1,63 @@
+import json
+
+import pytest
+
+from finews_crawler.pages import PageError, has_text, read_text_api, share_page_for
+
+
+def _page(site, code):
+    answer = site.share_page(code)
+    return answer.status, answer.body.decode("utf-8")
+
+
+def _articles(site, template):
+    return [a for a in site.articles if a.template == template and a.status == "ok" and a.showtime][:5]
+
+
+def test_desktop_page_fields_are_read_from_the_east_money_structure(replay_site):
+    for article in _articles(replay_site, "desktop"):
+        _, html = _page(replay_site, article.info_code)
+        page = share_page_for(html)
+        assert page.template == "desktop"
+        assert page.title == article.title
+        assert page.time == article.page_time  # minutes only: 2022年04月28日 13:52
+        assert page.media == article.media
+        assert "ad_context3" in page.body_html and has_text(page.body_html)
+
+
+def test_mobile_page_fields_are_read_from_the_mobile_template(replay_site):
+    for article in _articles(replay_site, "mobile"):
+        page = share_page_for(_page(replay_site, article.info_code)[1])
+        assert (page.template, page.title, page.time, page.media) == \
+            ("mobile", article.title, article.page_time, article.media)
+        assert has_text(page.body_html)
+
+
+def test_script_shell_page_has_fields_but_an_empty_body(replay_site):
+    for article in _articles(replay_site, "shell"):
+        page = share_page_for(_page(replay_site, article.info_code)[1])
+        assert page.title == article.title and not has_text(page.body_html) and not page.withdrawn
+
+
+def test_withdrawn_page_is_recognised(replay_site):
+    status, html = _page(replay_site, "NW202205312399000001")
+    assert status == 200 and share_page_for(html).withdrawn
+
+
+def test_a_page_of_no_known_template_is_a_page_error():
+    with pytest.raises(PageError, match="no known article container"):
+        share_page_for("<html><body><div class='other'>hello</div></body></html>")
+
+
+def test_page_title_falls_back_to_the_html_title_without_the_site_suffix():
+    html = "<html><head><title>标题_东方财富网</title></head><body><div id='ContentBody'><p>x</p></div></body></html>"
+    assert share_page_for(html).title == "标题"
+
+
+def test_text_api_reads_text_or_content_and_unknown_ids():
+    base = {"rc": 1, "infoCode": "NW1234567", "title": "T", "showtime": "2022-04-28 13:52:55", "medianame": "M"}
+    assert read_text_api(json.dumps({**base, "text": "<p>a</p>"})).body_html == "<p>a</p>"
+    assert read_text_api(json.dumps({**base, "content": "<p>b</p>"})).body_html == "<p>b</p>"
+    assert read_text_api(json.dumps({"rc": 0, "text": ""})).withdrawn
+    with pytest.raises(PageError, match="not JSON"):
+        read_text_api("<html>")
