@@ -20,7 +20,7 @@ import yaml
 
 ROLL_CATEGORY = "emnews"
 _FILENAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})?-(?P<code>(?:NW)?\d+)\.md$")
-_LINK_LINE = re.compile(r"^<(?P<url>https?://[^>]+)>$")
+_LINK_LINE = re.compile(r"^<(?P<url>[^<>\s]*)>$")
 _FOOTER_LINE = re.compile(r"^\[返回")
 _ATTRIBUTION = re.compile(r"[（(]文章来源[:：](?P<media>.+?)[)）]</p>")
 _TRAILING_MEDIA = re.compile(r"[（(](?P<media>[^（）()]{2,20})[)）]\s*$")

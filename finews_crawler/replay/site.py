@@ -17,6 +17,8 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from ..feeds import INFO_CODE
+
 DEFAULT_SITE_DIR = Path(__file__).resolve().parents[2] / "data" / "site"
 MAX_COUNT = 100
 MARKET_TYPES = (37, 38, 39)
@@ -141,7 +143,8 @@ class ReplaySite:
         templates = {path.stem: Template(path.read_text(encoding="utf-8"))
                      for path in (site_dir / "templates").glob("*.html")}
         if scale > len(articles):
-            valid = [a for a in articles if a.status == "ok" and a.showtime and a.title]
+            valid = [a for a in articles
+                     if a.status == "ok" and a.showtime and a.title and INFO_CODE.fullmatch(a.info_code)]
             articles += [derive(valid[i % len(valid)], i) for i in range(scale - len(articles))]
         return cls(articles, templates)
 

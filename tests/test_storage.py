@@ -1,0 +1,65 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+
+from finews_crawler.storage import ArticleStore
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+def values(**changes):
+    row = {
+        "info_code": "NW202204282363799455", "title": "标题", "published_at": datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING),
+        "source": "财联社", "category": "cailianshe", "tags": ["财联社新闻"], "digest": "", "feeds": ["media"],
+        "template": "desktop", "url": "http://h/x", "share_url": "http://h/x", "body_raw": "<p>raw</p>",
+        "body": "<p>clean</p>", "post": "---\n---\n<p>clean</p>\n", "post_path": "_posts/2022-04-28-NW202204282363799455.md",
+        "fetched_at": datetime(2026, 1, 1, tzinfo=UTC),
+    }
+    return {**row, **changes}
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = ArticleStore.from_url(f"sqlite:///{tmp_path / 'db' / 'finews.sqlite3'}")
+    yield store
+    store.close()
+
+
+def test_sqlite_file_and_its_folder_are_created(tmp_path, store):
+    assert (tmp_path / "db" / "finews.sqlite3").exists()
+
+
+def test_upsert_tells_new_unchanged_and_updated_apart(store):
+    assert store.upsert(values()).status == "new"
+    assert store.upsert(values()).status == "unchanged"
+    assert store.upsert(values(post="---\n---\n<p>changed</p>\n", title="新标题")).status == "updated"
+    assert store.get("NW202204282363799455").title == "新标题"
+    with store.engine.connect() as connection:
+        assert connection.execute(text("select count(*) from articles")).scalar() == 1
+
+
+def test_an_update_that_moves_the_post_reports_the_old_path(store):
+    store.upsert(values())
+    outcome = store.upsert(values(post="x", post_path="_posts/2022-04-29-NW202204282363799455.md"))
+    assert outcome.previous_post_path == "_posts/2022-04-28-NW202204282363799455.md"
+
+
+def test_times_come_back_aware_and_equal(store):
+    store.upsert(values())
+    row = store.get("NW202204282363799455")
+    assert row.published_at == datetime(2022, 4, 28, 5, 52, 55, tzinfo=UTC)
+    assert row.published_at.tzinfo is not None and row.tags == ["财联社新闻"]
+
+
+def test_a_naive_datetime_is_refused(store):
+    with pytest.raises(Exception, match="naive datetime"):
+        store.upsert(values(published_at=datetime(2022, 4, 28)))
+
+
+def test_created_at_survives_an_update(store):
+    store.upsert(values())
+    created = store.get("NW202204282363799455").created_at
+    store.upsert(values(post="changed"))
+    row = store.get("NW202204282363799455")
+    assert row.created_at == created and row.updated_at >= created
