@@ -77,7 +77,7 @@ ORPHANS = {"li": ("ul", "ol"), "figcaption": ("figure",)}
 ALLOWED_CLASSES = {"p": {"em_media"}}
 
 BLANK = " \t\r\n\f\v\xa0\u3000"
-_WS = re.compile(r"[ \t\r\n\f\v\xa0]+")
+_WS = re.compile(r"[ \t\r\n\f\v\xa0\x85\u2028\u2029]+")
 _LEADING = re.compile(r"^[\s\u3000\xa0]+")
 _TRAILING = re.compile(r"[\s\u3000\xa0]+$")
 
@@ -327,7 +327,7 @@ def clean_body(markup: str, base_url: str = "") -> str:
     return sanitise("\n".join(lines)).strip()
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]")
 
 
 def clean_text(text: str) -> str:

@@ -18,6 +18,20 @@ import yaml
 from .dates import BEIJING, format_post_date
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>{}()#!|])")
+# Characters a YAML reader folds or rejects unless they are escaped in double quotes.
+_NEEDS_ESCAPES = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """SafeDumper that double-quotes (and so escapes) strings holding breaks or controls."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if _NEEDS_ESCAPES.search(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_FrontMatterDumper.add_representer(str, _represent_str)
 
 
 class PostSource(Protocol):
@@ -84,7 +98,8 @@ def front_matter(post: PostSource) -> dict[str, Any]:
 
 
 def dump_front_matter(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**9)
+    return yaml.dump(data, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=10**9)
 
 
 def render_post(post: PostSource, links: SiteLinks) -> str:

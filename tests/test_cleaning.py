@@ -117,6 +117,7 @@ def test_a_body_with_nothing_of_the_article_cleans_to_empty():
 
 def test_clean_text_makes_one_line_without_control_characters():
     assert clean_text("　标题\n第二行\x00\t尾 ") == "标题 第二行 尾"
+    assert clean_text("a\x85b\u2028c\u2029d\x9f\ufeff") == "a b c d"
 
 
 _fragments = st.lists(st.sampled_from([
