@@ -7,6 +7,7 @@ Override them with a YAML config (`-s FINEWS_CONFIG=finews.yml`, or a
 BOT_NAME = "finews"
 SPIDER_MODULES = ["finews_crawler.spiders"]
 NEWSPIDER_MODULE = "finews_crawler.spiders"
+COMMANDS_MODULE = "finews_crawler.commands"
 ADDONS = {"finews_crawler.config.YamlConfig": 0}
 
 # --- the source -------------------------------------------------------------

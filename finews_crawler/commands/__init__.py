@@ -1,0 +1,1 @@
+"""finews's Scrapy commands (COMMANDS_MODULE)."""

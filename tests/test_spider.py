@@ -1,0 +1,63 @@
+"""The spider's entry points, each through a real `scrapy crawl` process."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_crawl, server_stats
+from helpers import read_post
+
+pytestmark = pytest.mark.e2e
+
+
+def _stores(workdir):
+    return {"FINEWS_DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}", "FINEWS_EXPORT_DIR": str(workdir / "site")}
+
+
+def test_infocodes_fetches_just_those_articles_and_no_feed(tmp_path, replay_server):
+    returncode, log, stats = run_crawl(tmp_path, {"FINEWS_API_BASE": replay_server.url, **_stores(tmp_path)},
+                                       "-a", "infocodes=NW202204282363799455, NW202206010000000003,bad/../code")
+    assert returncode == 0, log[-2000:]
+    posts = sorted(p.name for p in (tmp_path / "site" / "_posts").glob("*.md"))
+    assert posts == ["2022-04-28-NW202204282363799455.md", "2022-06-01-NW202206010000000003.md"]
+    counted = server_stats(replay_server)
+    assert set(counted["share_pages"]) == {"NW202204282363799455", "NW202206010000000003"}
+    assert not any(kind.startswith("feed:") for kind in counted["kinds"])
+    assert stats["finews/dropped/invalid_info_code"] == 1 and "'bad/../code'" in log
+    # Without a feed, the page's time (minutes) and media decide.
+    front, _ = read_post(tmp_path / "site" / "_posts" / posts[0])
+    assert front["date"] == "2022-04-28 13:52:00 +0800" and front["categories"] == "zhongguoshichangjianguanxinwenwang"
+
+
+def test_with_no_source_configured_it_crawls_the_bundled_replay_site_and_says_so(tmp_path):
+    returncode, log, stats = run_crawl(tmp_path, _stores(tmp_path))
+    assert returncode == 0, log[-2000:]
+    assert "No source configured (FINEWS_API_BASE): crawling the bundled replay site http://127.0.0.1:" in log
+    assert stats["finews/articles/new"] == len(list((tmp_path / "site" / "_posts").glob("*.md"))) > 100
+    assert (tmp_path / "site" / "_config.yml").exists()
+
+
+def test_a_yaml_config_feeds_the_crawl_and_minus_s_still_wins(tmp_path, replay_server):
+    config = tmp_path / "finews.yml"
+    config.write_text(
+        f"api_base: {replay_server.url}\n"
+        f"export_dir: {tmp_path / 'ignored'}\n"
+        "site_base: finews.example.com\n"
+        "feeds:\n- {name: market37, kind: market, market_type: 37}\n"
+        "categories: {央行网站: yangxingwangzhan}\n", encoding="utf-8")
+    returncode, log, _ = run_crawl(tmp_path, {"FINEWS_CONFIG": str(config), **_stores(tmp_path)})
+    assert returncode == 0, log[-2000:]
+    assert not (tmp_path / "ignored").exists()
+    front, rest = read_post(next((tmp_path / "site" / "_posts").glob("*NW202205302396506117.md")))
+    assert front["categories"] == "yangxingwangzhan"
+    assert rest.endswith("[返回央行网站新闻](//finews.example.com/category/yangxingwangzhan.html)"
+                         "｜[返回首页](//finews.example.com/)\n")
+    assert set(server_stats(replay_server)["kinds"]) <= {"feed:market37", "share", "text_api", "other"}
+
+
+def test_a_bad_config_stops_the_run_with_one_clear_message(tmp_path):
+    config = tmp_path / "finews.yml"
+    config.write_text("api_bse: http://x\n", encoding="utf-8")
+    returncode, log, _ = run_crawl(tmp_path, {"FINEWS_CONFIG": str(config), **_stores(tmp_path)})
+    assert returncode == 2
+    assert "error: configuration: " in log and "unknown keys ['api_bse']" in log and "Traceback" not in log
