@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from scrapy.crawler import Crawler
-
 from ..attribution import render_attribution, split_attribution
 from ..items import Article
 from ..pages import has_text
 from ..stats import drop
+from . import StatsPipeline
 
 # The share page is East Money's own: the publisher when nothing else is named.
 FALLBACK_MEDIA = "东方财富网"
 
 
-class AttributionPipeline:
-    def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> AttributionPipeline:
-        return cls(crawler)
-
+class AttributionPipeline(StatsPipeline):
     def process_item(self, item: Article) -> Article:
         body, line_media = split_attribution(item.body)
         if not has_text(body):

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from scrapy.crawler import Crawler
-
 from ..cleaning import clean_body, clean_text
 from ..items import Article
 from ..stats import drop
+from . import StatsPipeline
 
 
-class CleanPipeline:
-    def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
-        return cls(crawler)
-
+class CleanPipeline(StatsPipeline):
     def process_item(self, item: Article) -> Article:
         item.title = clean_text(item.title)
         item.digest = clean_text(item.digest)

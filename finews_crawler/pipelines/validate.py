@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from scrapy.crawler import Crawler
-
 from ..items import Article
 from ..stats import drop
 from ..validation import validation_problem
+from . import StatsPipeline
 
 
-class ValidatePipeline:
-    def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
-        return cls(crawler)
-
+class ValidatePipeline(StatsPipeline):
     def process_item(self, item: Article) -> Article:
         problem = validation_problem(item)
         if problem:

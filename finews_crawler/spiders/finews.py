@@ -10,7 +10,7 @@ decides what to fetch; reading a page is `finews_crawler.pages`'s job.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -148,23 +148,31 @@ class FinewsSpider(Spider):
             cb_kwargs={"entry": entry.to_dict()},
         )
 
-    def parse_article(self, response: Response, entry: dict[str, Any]) -> Iterator[Article | Request]:
-        code = entry["info_code"]
+    def _read(self, read: Callable[[str], PageFields], response: Response, code: str,
+              error: str) -> PageFields | None:
+        """Read a response with a page object; count and log whatever makes it unusable."""
         if not isinstance(response, TextResponse):
-            count_error(self.crawler.stats, "not_html")
-            self.logger.error("%s: share page is not text (%s)", code, response.headers.get("Content-Type"))
-            return
+            count_error(self.crawler.stats, "not_text")
+            self.logger.error("%s: answer is not text (%s, %s)", code, response.headers.get("Content-Type"), response.url)
+            return None
         try:
-            page = share_page_for(response.text)
+            page = read(response.text)
         except PageError as exc:
-            count_error(self.crawler.stats, "unknown_template")
+            count_error(self.crawler.stats, error)
             self.logger.error("%s: %s (%s)", code, exc, response.url)
-            return
+            return None
         if page.withdrawn:
             count_drop(self.crawler.stats, "withdrawn")
             self.logger.info("%s: withdrawn at the source (%s)", code, response.url)
-            return
+            return None
         self.crawler.stats.inc_value(f"finews/pages/{page.template}")
+        return page
+
+    def parse_article(self, response: Response, entry: dict[str, Any]) -> Iterator[Article | Request]:
+        code = entry["info_code"]
+        page = self._read(share_page_for, response, code, "unknown_template")
+        if page is None:
+            return
         if has_text(page.body_html):
             yield self._article(entry, page, response.url)
             return
@@ -177,18 +185,9 @@ class FinewsSpider(Spider):
 
     def parse_text_api(self, response: Response, entry: dict[str, Any], page: dict[str, Any],
                        page_url: str) -> Iterator[Article]:
-        code = entry["info_code"]
-        try:
-            api = read_text_api(response.text if isinstance(response, TextResponse) else "")
-        except PageError as exc:
-            count_error(self.crawler.stats, "text_api")
-            self.logger.error("%s: %s (%s)", code, exc, response.url)
+        api = self._read(read_text_api, response, entry["info_code"], "text_api")
+        if api is None:
             return
-        if api.withdrawn:
-            count_drop(self.crawler.stats, "withdrawn")
-            self.logger.info("%s: empty share page and the text API knows no body (%s)", code, response.url)
-            return
-        self.crawler.stats.inc_value("finews/pages/text_api")
         shell = PageFields(**page)
         merged = replace(
             shell,
