@@ -8,13 +8,18 @@ row; `content_hash` tells an update from an unchanged re-fetch.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, String, Text, create_engine, event, select
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import JSON, DateTime, Engine, String, Text, create_engine, event, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -94,6 +99,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any constant: PostgreSQL advisory lock taken while migrating, so parallel workers take turns.
+_MIGRATION_LOCK = 0x66696E657773
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """Processes migrating one SQLite file take turns (SQLite has no advisory locks)."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent, safe to run in parallel)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    lock = _sqlite_file_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
+    with lock, engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; a SQLite file's folder is created, WAL mode switched on."""
     parsed = make_url(url)
@@ -112,7 +149,7 @@ class ArticleStore:
         self.engine = engine
         if engine.dialect.name not in {"sqlite", "postgresql"}:
             raise ValueError(f"unsupported database {engine.dialect.name!r}: use SQLite or PostgreSQL")
-        Base.metadata.create_all(engine)
+        migrate(engine)
         self._insert = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
 
     @classmethod

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import uuid
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +14,9 @@ from typing import Any
 from urllib.request import urlopen
 
 import pytest
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from finews_crawler.replay.corpus import CorpusPost, load_posts
 from finews_crawler.replay.server import ReplayServer
@@ -82,3 +87,39 @@ def crawl(tmp_path_factory: pytest.TempPathFactory, replay_site: ReplaySite) -> 
         })
         counted = server_stats(server)
     return CrawlRun(returncode, log, stats, workdir / "site", workdir / "finews.sqlite3", counted)
+
+
+POSTGRES_URL = os.environ.get("FINEWS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _require_or_skip(service: str, reason: str) -> None:
+    """CI (FINEWS_REQUIRE_SERVICES=1) must run service tests; elsewhere they skip visibly."""
+    if os.environ.get("FINEWS_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{service} is required here but unavailable: {reason}")
+    pytest.skip(f"{service} unavailable: {reason}")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A database URL whose tables live in a schema of this test's own, dropped afterwards."""
+    schema = f"finews_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        _require_or_skip("PostgreSQL", str(exc).splitlines()[0])
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each storage test runs on a SQLite file and on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'finews.sqlite3'}"
+    return request.getfixturevalue("postgres_url")

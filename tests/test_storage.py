@@ -3,7 +3,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from finews_crawler.storage import ArticleStore
+from concurrent.futures import ThreadPoolExecutor
+
+from finews_crawler.storage import ArticleStore, migrate
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -20,14 +22,29 @@ def values(**changes):
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = ArticleStore.from_url(f"sqlite:///{tmp_path / 'db' / 'finews.sqlite3'}")
+def store(database_url):
+    store = ArticleStore.from_url(database_url)
     yield store
     store.close()
 
 
-def test_sqlite_file_and_its_folder_are_created(tmp_path, store):
+def test_sqlite_file_and_its_folder_are_created(tmp_path):
+    ArticleStore.from_url(f"sqlite:///{tmp_path / 'db' / 'finews.sqlite3'}").close()
     assert (tmp_path / "db" / "finews.sqlite3").exists()
+
+
+def test_the_schema_comes_from_alembic_and_migrating_again_is_a_no_op(store):
+    migrate(store.engine)
+    with store.engine.connect() as connection:
+        assert connection.execute(text("select version_num from alembic_version")).scalars().all() == ["0001"]
+
+
+def test_two_stores_opening_one_database_at_once_both_work(database_url):
+    with ThreadPoolExecutor(2) as pool:
+        stores = list(pool.map(ArticleStore.from_url, [database_url, database_url]))
+    assert stores[0].upsert(values()).status == "new" and stores[1].upsert(values()).status == "unchanged"
+    for store in stores:
+        store.close()
 
 
 def test_upsert_tells_new_unchanged_and_updated_apart(store):

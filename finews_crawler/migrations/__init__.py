@@ -1,0 +1,1 @@
+"""Alembic migrations of the article database (applied by `storage.migrate`)."""
