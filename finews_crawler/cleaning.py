@@ -307,11 +307,27 @@ def _serialise(block: etree._Element) -> str:
     return etree.tostring(block, encoding="unicode", method="html", with_tail=False).replace("\n", " ")
 
 
+# Passes allowed to reach a fixed point (a real body needs one, plus the check).
+MAX_PASSES = 4
+
+
 def clean_body(markup: str, base_url: str = "") -> str:
     """Clean one article body; returns "" when nothing of the article is left.
 
-    Idempotent: cleaning a cleaned body returns it unchanged.
+    Idempotent: the result is re-cleaned until it no longer changes, because
+    libxml2 (the rules' parser) and html5ever (the sanitiser's) can still
+    disagree on badly broken markup (nested tables, stray cells).
     """
+    cleaned = _clean_once(markup, base_url)
+    for _ in range(MAX_PASSES - 1):
+        again = _clean_once(cleaned, base_url)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+def _clean_once(markup: str, base_url: str) -> str:
     markup = STOCK_IMG_BLOCK.sub("", markup or "")
     if not markup.strip():
         return ""
