@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,8 @@ YAML_KEYS: dict[str, str] = {
     "store_export": "FINEWS_STORE_EXPORT",
     "categories": "FINEWS_CATEGORY_OVERRIDES",
     "replay_dir": "FINEWS_REPLAY_DIR",
+    "refresh": "FINEWS_REFRESH",
+    "refresh_max_age": "FINEWS_REFRESH_MAX_AGE",
 }
 
 
@@ -120,6 +123,8 @@ class FinewsConfig:
     export_dir: Path | None
     category_overrides: dict[str, str]
     replay_dir: Path | None
+    refresh: bool = False
+    refresh_max_age: timedelta | None = None
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
@@ -145,6 +150,9 @@ class FinewsConfig:
         store_export = settings.getbool("FINEWS_STORE_EXPORT", True)
         export_dir = settings.get("FINEWS_EXPORT_DIR")
         replay_dir = settings.get("FINEWS_REPLAY_DIR")
+        max_age = settings.getfloat("FINEWS_REFRESH_MAX_AGE", 0.0)
+        if max_age < 0:
+            raise ConfigError(f"FINEWS_REFRESH_MAX_AGE is in hours and cannot be negative, got {max_age}")
         return cls(
             api_base=api_base,
             share_base=share_base,
@@ -157,6 +165,8 @@ class FinewsConfig:
             export_dir=Path(export_dir) if store_export and export_dir else None,
             category_overrides=dict(overrides),
             replay_dir=Path(replay_dir) if replay_dir else None,
+            refresh=settings.getbool("FINEWS_REFRESH", False),
+            refresh_max_age=timedelta(hours=max_age) if max_age else None,
         )
 
     def share_url(self, info_code: str, share_base: str | None = None) -> str:

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from .dates import parse_beijing_time
+
 INFO_CODE = re.compile(r"^[A-Z]{2}\d{6,30}$")
 
 FEED_KINDS = ("roll", "media", "market")
@@ -175,11 +177,16 @@ def entries(feed: FeedSpec, items: list[Mapping[str, Any]]) -> Iterator[FeedEntr
         if not INFO_CODE.fullmatch(code):
             yield Rejected("invalid_info_code", f"infoCode {code[:80]!r} does not match {INFO_CODE.pattern}")
             continue
+        time = _text(item.get(time_key))
+        if parse_beijing_time(time) is None:
+            # The contract: an item with an empty or unparsable time is invalid.
+            yield Rejected("no_time", f"{code}: no parsable time ({time!r})")
+            continue
         digest = _text(item.get(digest_key)) if digest_key else ""
         yield FeedEntry(
             info_code=code,
             title=_text(item.get("title")),
-            time=_text(item.get(time_key)),
+            time=time,
             media=_text(item.get(media_key)) if media_key else "",
             digest=_DIGEST_TITLE.sub("", digest),
             feeds=[feed.name],

@@ -19,6 +19,10 @@ FINEWS_FEEDS: list[dict] = []  # empty: roll, media and market 37/38/39 (finews_
 FINEWS_FEED_PAGE_SIZE = 100
 FINEWS_FEED_MAX_PAGES = 10
 FINEWS_REPLAY_DIR = ""  # empty: data/site of this checkout
+# Incremental runs: an article already in the database is not fetched again, and feed
+# paging stops at the first page whose items are all known.
+FINEWS_REFRESH = False  # True: fetch known articles again (changed ones are updated)
+FINEWS_REFRESH_MAX_AGE = 0  # hours; > 0: fetch known articles again once they are this old
 
 # --- where articles go ------------------------------------------------------
 FINEWS_DATABASE_URL = "sqlite:///output/finews.sqlite3"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +19,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import JSON, DateTime, Engine, String, Text, create_engine, event, select, text
+from sqlalchemy import JSON, DateTime, Engine, String, Text, create_engine, event, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -165,6 +165,8 @@ class ArticleStore:
                 select(ArticleRow.content_hash, ArticleRow.post_path).where(ArticleRow.info_code == values["info_code"])
             ).first()
             if before is not None and before.content_hash == values["content_hash"]:
+                session.execute(update(ArticleRow).where(ArticleRow.info_code == values["info_code"])
+                                .values(fetched_at=values["fetched_at"]))
                 return Outcome("unchanged")
             statement = self._insert(ArticleRow).values(**values)
             statement = statement.on_conflict_do_update(
@@ -183,6 +185,18 @@ class ArticleStore:
     def all(self) -> list[ArticleRow]:
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.scalars(select(ArticleRow).order_by(ArticleRow.published_at)))
+
+    def known(self, codes: Iterable[str], fetched_since: datetime | None = None) -> set[str]:
+        """Which of `codes` are stored (and, with `fetched_since`, were fetched since then)."""
+        codes = list(codes)
+        found: set[str] = set()
+        with Session(self.engine) as session:
+            for start in range(0, len(codes), 500):
+                query = select(ArticleRow.info_code).where(ArticleRow.info_code.in_(codes[start:start + 500]))
+                if fetched_since is not None:
+                    query = query.where(ArticleRow.fetched_at >= fetched_since)
+                found.update(session.scalars(query))
+        return found
 
     def close(self) -> None:
         self.engine.dispose()

@@ -27,8 +27,9 @@ def summary_line(stats: dict) -> str:
     # Downloads that exhausted their retries count as errors too.
     retry_failures = stats.get("retry/max_reached", 0)
     return (
-        f"finews: {sum(articles.values())} articles stored "
-        f"({articles.get('new', 0)} new, {articles.get('updated', 0)} updated, {articles.get('unchanged', 0)} unchanged); "
+        f"finews: {sum(v for k, v in articles.items() if k != 'skipped')} articles stored "
+        f"({articles.get('new', 0)} new, {articles.get('updated', 0)} updated, {articles.get('unchanged', 0)} unchanged), "
+        f"{articles.get('skipped', 0)} known and skipped; "
         f"{with_prefix(stats, POSTS).get('written', 0)} posts written; "
         f"{sum(dropped.values())} dropped ({_counts(dropped)}); "
         f"{sum(errors.values())} errors ({_counts(errors)}); "

@@ -67,6 +67,12 @@ def test_invalid_info_codes_are_rejected_with_a_reason(code):
     assert isinstance(result, Rejected) and result.reason == "invalid_info_code"
 
 
+@pytest.mark.parametrize("time", ["", "   ", "0000-00-00 00:00:00", "2022-02-31 10:00:00", None])
+def test_an_item_without_a_parsable_time_is_rejected_as_the_contract_says(time):
+    [result] = entries(ROLL, [{"infoCode": "NW202205262391921712", "title": "", "showtime": time}])
+    assert isinstance(result, Rejected) and result.reason == "no_time"
+
+
 def test_a_non_object_item_is_rejected_not_fatal():
     assert [r.reason for r in entries(ROLL, ["x", None])] == ["bad_feed_item", "bad_feed_item"]
 

@@ -2,14 +2,15 @@ from finews_crawler.summary import summary_line
 
 
 def test_summary_line_counts_articles_drops_and_errors_by_reason():
-    stats = {"finews/articles/new": 3, "finews/articles/updated": 1, "finews/posts/written": 4,
+    stats = {"finews/articles/new": 3, "finews/articles/skipped": 5, "finews/articles/updated": 1, "finews/posts/written": 4,
              "finews/dropped/no_time": 1, "finews/dropped/withdrawn": 2, "finews/errors/export": 1,
              "retry/max_reached": 2, "item_scraped_count": 9}
     assert summary_line(stats) == (
-        "finews: 4 articles stored (3 new, 1 updated, 0 unchanged); 4 posts written; "
+        "finews: 4 articles stored (3 new, 1 updated, 0 unchanged), 5 known and skipped; 4 posts written; "
         "3 dropped (no_time=1, withdrawn=2); 1 errors (export=1); 2 requests gave up after retries")
 
 
 def test_summary_line_of_an_empty_run():
-    assert summary_line({}) == ("finews: 0 articles stored (0 new, 0 updated, 0 unchanged); 0 posts written; "
+    assert summary_line({}) == ("finews: 0 articles stored (0 new, 0 updated, 0 unchanged), 0 known and skipped; "
+                                "0 posts written; "
                                 "0 dropped (none); 0 errors (none); 0 requests gave up after retries")

@@ -101,6 +101,10 @@ class ReplayServer:
         self._server.shutdown()
         self._server.server_close()
 
+    def replace_site(self, site: ReplaySite) -> None:
+        """Serve other content from now on (tests change an article between runs)."""
+        self._server.site = site
+
     def serve_forever(self) -> None:
         """Serve in the calling thread until interrupted (the command-line use)."""
         try:

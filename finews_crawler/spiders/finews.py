@@ -9,6 +9,7 @@ decides what to fetch; reading a page is `finews_crawler.pages`'s job.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import asdict, replace
@@ -30,6 +31,7 @@ from ..pages import PageError, PageFields, has_text, read_text_api, share_page_f
 from ..replay.server import ReplayServer
 from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
 from ..stats import count_drop, count_error
+from ..storage import ArticleStore
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,9 @@ class FinewsSpider(Spider):
         super().__init__(*args, **kwargs)
         self.only_codes = [code.strip() for code in infocodes.split(",") if code.strip()]
         self._pending: dict[str, FeedEntry] = {}
+        self._skipped: set[str] = set()
         self._replay: ReplayServer | None = None
+        self._index: ArticleStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinewsSpider:
@@ -51,7 +55,7 @@ class FinewsSpider(Spider):
         spider.config = FinewsConfig.from_settings(crawler.settings)
         spider.feeds = {feed.name: feed for feed in spider.config.feeds}
         crawler.signals.connect(spider._dispatch_articles, signal=signals.spider_idle)
-        crawler.signals.connect(spider._stop_replay, signal=signals.spider_closed)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
     # -- start -----------------------------------------------------------------
@@ -64,13 +68,17 @@ class FinewsSpider(Spider):
         self.logger.info("No source configured (FINEWS_API_BASE): crawling the bundled replay site %s "
                          "served from %s", self._replay.url, site_dir)
 
-    def _stop_replay(self) -> None:
+    def _closed(self) -> None:
         if self._replay is not None:
             self._replay.stop()
+        if self._index is not None:
+            self._index.close()
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.config.api_base:
             self._start_replay()
+        if self.config.database_url and not self.config.refresh:
+            self._index = await asyncio.to_thread(ArticleStore.from_url, self.config.database_url)
         if self.only_codes:
             for code in self.only_codes:
                 if INFO_CODE.fullmatch(code):
@@ -94,7 +102,7 @@ class FinewsSpider(Spider):
             priority=10,
         )
 
-    def parse_feed(self, response: Response, feed: str, page: int) -> Iterator[Request]:
+    async def parse_feed(self, response: Response, feed: str, page: int) -> AsyncIterator[Request]:
         spec = self.feeds[feed]
         try:
             items = feed_items(spec.kind, decode_payload(response.text if isinstance(response, TextResponse)
@@ -104,14 +112,35 @@ class FinewsSpider(Spider):
             self.logger.error("Feed %s page %d unreadable (%s): %s", feed, page, response.url, exc)
             return
         self.crawler.stats.inc_value(f"finews/feeds/pages/{feed}")
+        listed = []
         for entry in entries(spec, items):
             if isinstance(entry, Rejected):
                 count_drop(self.crawler.stats, entry.reason)
                 self.logger.warning("Dropped an item of feed %s page %d: %s", feed, page, entry.detail)
             else:
+                listed.append(entry)
+        known = await self._known({entry.info_code for entry in listed})
+        for entry in listed:
+            if entry.info_code in known:
+                self._skip(entry.info_code)
+            else:
                 self._collect(entry)
-        if items and page < self.config.max_pages:
+        all_known = bool(listed) and len(known) == len({entry.info_code for entry in listed})
+        if items and page < self.config.max_pages and not all_known:
             yield self._feed_request(spec, page + 1)
+
+    async def _known(self, codes: set[str]) -> set[str]:
+        """The codes already stored (and fresh enough): they are not fetched again."""
+        if self._index is None or not codes:
+            return set()
+        max_age = self.config.refresh_max_age
+        since = datetime.now(UTC) - max_age if max_age else None
+        return await asyncio.to_thread(self._index.known, codes, since)
+
+    def _skip(self, code: str) -> None:
+        if code not in self._skipped:
+            self._skipped.add(code)
+            self.crawler.stats.inc_value("finews/articles/skipped")
 
     def _collect(self, entry: FeedEntry) -> None:
         known = self._pending.get(entry.info_code)

@@ -1,0 +1,79 @@
+"""Incremental runs: known articles are not fetched again, changed ones are updated."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from urllib.request import urlopen
+
+import pytest
+
+from conftest import run_crawl, server_stats
+from finews_crawler.replay.site import ReplaySite
+
+pytestmark = pytest.mark.e2e
+
+CHANGED = "NW202204282363799455"
+
+
+def _settings(workdir, server, **extra):
+    return {"FINEWS_API_BASE": server.url, "FINEWS_PUBLIC_SHARE_BASE": "http://share.example",
+            "FINEWS_DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+            "FINEWS_EXPORT_DIR": str(workdir / "site"), "FINEWS_FEED_PAGE_SIZE": "20", **extra}
+
+
+def _reset(server):
+    urlopen(f"{server.url}/__reset").close()
+
+
+@pytest.fixture
+def first_run(tmp_path, replay_server):
+    returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server))
+    assert returncode == 0, log[-2000:]
+    _reset(replay_server)
+    return stats
+
+
+def test_an_unchanged_rerun_requests_the_feeds_and_zero_share_pages(tmp_path, replay_server, first_run):
+    posts = {p: p.stat().st_mtime_ns for p in (tmp_path / "site" / "_posts").glob("*.md")}
+    returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server))
+    assert returncode == 0, log[-2000:]
+    counted = server_stats(replay_server)
+    # No stored article is asked for again.  The two the source withdrew or lost are
+    # still asked for on every run: finews keeps no record of drops yet.
+    assert set(counted["share_pages"]) == {"NW202205312399000001", "NW202205312399000002"}
+    assert "text_api" not in counted["kinds"]
+    # Paging stops at a feed's first page whose items are all known.  The media and
+    # market37 first pages list the withdrawn / missing article, so they read one more.
+    assert {kind: n for kind, n in counted["kinds"].items() if kind.startswith("feed:")} == {
+        "feed:roll": 1, "feed:media": 2, "feed:market37": 2, "feed:market38": 1, "feed:market39": 1}
+    assert stats.get("finews/articles/new", 0) == 0 and stats["finews/articles/skipped"] > 0
+    assert {p: p.stat().st_mtime_ns for p in posts} == posts
+
+
+def test_refresh_updates_a_changed_article_in_place_and_leaves_the_rest(tmp_path, replay_server, replay_site,
+                                                                        first_run):
+    articles = [replace(a, body=a.body.replace("保定市已作为全省唯一地市", "保定市作为全省唯一地市（更正）"))
+                if a.info_code == CHANGED else a for a in replay_site.articles]
+    replay_server.replace_site(ReplaySite(articles, replay_site.templates))
+    returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server, FINEWS_REFRESH="1"))
+    assert returncode == 0, log[-2000:]
+    assert stats["finews/articles/updated"] == 1
+    assert stats["finews/articles/unchanged"] == first_run["finews/articles/new"] - 1
+    assert stats["finews/posts/written"] == 1
+    post = next((tmp_path / "site" / "_posts").glob(f"*{CHANGED}.md")).read_text(encoding="utf-8")
+    assert "（更正）" in post
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        created, updated, body = connection.execute(
+            "select created_at, updated_at, body from articles where info_code = ?", (CHANGED,)).fetchone()
+    assert updated > created and "（更正）" in body
+
+
+def test_a_max_age_refetches_only_articles_fetched_longer_ago(tmp_path, replay_server, first_run):
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        connection.execute("update articles set fetched_at = '2020-01-01 00:00:00' where info_code = ?", (CHANGED,))
+    returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server, FINEWS_REFRESH_MAX_AGE="1",
+                                                           FINEWS_FEED_MAX_PAGES="20"))
+    assert returncode == 0, log[-2000:]
+    assert set(server_stats(replay_server)["share_pages"]) == {CHANGED, "NW202205312399000001", "NW202205312399000002"}
+    assert stats["finews/articles/unchanged"] == 1
