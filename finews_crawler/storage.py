@@ -182,10 +182,6 @@ class ArticleStore:
         with Session(self.engine, expire_on_commit=False) as session:
             return session.get(ArticleRow, info_code)
 
-    def all(self) -> list[ArticleRow]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            return list(session.scalars(select(ArticleRow).order_by(ArticleRow.published_at)))
-
     def known(self, codes: Iterable[str], fetched_since: datetime | None = None) -> set[str]:
         """Which of `codes` are stored (and, with `fetched_since`, were fetched since then)."""
         codes = list(codes)
