@@ -119,13 +119,14 @@ class FinewsSpider(Spider):
                 self.logger.warning("Dropped an item of feed %s page %d: %s", feed, page, entry.detail)
             else:
                 listed.append(entry)
-        known = await self._known({entry.info_code for entry in listed})
+        codes = {entry.info_code for entry in listed}
+        known = await self._known(codes)
         for entry in listed:
             if entry.info_code in known:
                 self._skip(entry.info_code)
             else:
                 self._collect(entry)
-        all_known = bool(listed) and len(known) == len({entry.info_code for entry in listed})
+        all_known = bool(codes) and known == codes
         if items and page < self.config.max_pages and not all_known:
             yield self._feed_request(spec, page + 1)
 
@@ -143,13 +144,13 @@ class FinewsSpider(Spider):
             self.crawler.stats.inc_value("finews/articles/skipped")
 
     def _collect(self, entry: FeedEntry) -> None:
-        known = self._pending.get(entry.info_code)
-        if known is None:
+        earlier = self._pending.get(entry.info_code)
+        if earlier is None:
             self._pending[entry.info_code] = entry
             return
         self.crawler.stats.inc_value("finews/feeds/listed_again")
         # A feed that names the media outranks one that does not (the roll feed).
-        known.merge(entry, prefer_other=bool(entry.media) and not known.media)
+        earlier.merge(entry, prefer_other=bool(entry.media) and not earlier.media)
 
     def feed_failed(self, failure: Failure) -> None:
         count_error(self.crawler.stats, "feed")
