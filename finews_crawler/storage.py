@@ -3,7 +3,9 @@
 One row per infoCode holds the structured article, its raw and cleaned
 body and the rendered post.  Writes are upserts with the dialect's
 `ON CONFLICT`, so concurrent writers (several workers) cannot duplicate a
-row; `content_hash` tells an update from an unchanged re-fetch.
+row; `content_hash` tells an update from an unchanged re-fetch.  A second
+table remembers the articles the source withdrew or lost ("gone"), so an
+incremental run does not ask for them again.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import JSON, DateTime, Engine, String, Text, create_engine, event, select, text, update
+from sqlalchemy import JSON, DateTime, Engine, String, Text, create_engine, delete, event, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -57,6 +59,8 @@ class ArticleRow(Base):
     title: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     source: Mapped[str] = mapped_column(String(200))
+    media: Mapped[str] = mapped_column(String(200), default="")  # as the feed named it
+    page_media: Mapped[str] = mapped_column(String(200), default="")  # as the share page named it
     category: Mapped[str] = mapped_column(String(200), index=True)
     tags: Mapped[list[str]] = mapped_column(JSON)
     digest: Mapped[str] = mapped_column(Text, default="")
@@ -72,6 +76,16 @@ class ArticleRow(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GoneRow(Base):
+    """An article the source answered with a withdrawn notice or a 404."""
+
+    __tablename__ = "gone"
+
+    info_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 # Columns an upsert rewrites when the content changed (everything but the key and created_at).
@@ -119,8 +133,8 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (idempotent, safe to run in parallel)."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision`, the newest by default (idempotent, safe to run in parallel)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     lock = _sqlite_file_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
@@ -128,7 +142,7 @@ def migrate(engine: Engine) -> None:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def make_engine(url: str) -> Engine:
@@ -174,6 +188,7 @@ class ArticleStore:
                 set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
             )
             session.execute(statement)
+            session.execute(delete(GoneRow).where(GoneRow.info_code == values["info_code"]))
         if before is None:
             return Outcome("new")
         return Outcome("updated", before.post_path if before.post_path != values["post_path"] else None)
@@ -182,17 +197,47 @@ class ArticleStore:
         with Session(self.engine, expire_on_commit=False) as session:
             return session.get(ArticleRow, info_code)
 
-    def known(self, codes: Iterable[str], fetched_since: datetime | None = None) -> set[str]:
-        """Which of `codes` are stored (and, with `fetched_since`, were fetched since then)."""
+    def known(self, codes: Iterable[str], checked_since: datetime | None = None) -> set[str]:
+        """Which of `codes` are stored or gone (and, with `checked_since`, were fetched since then)."""
         codes = list(codes)
         found: set[str] = set()
         with Session(self.engine) as session:
             for start in range(0, len(codes), 500):
-                query = select(ArticleRow.info_code).where(ArticleRow.info_code.in_(codes[start:start + 500]))
-                if fetched_since is not None:
-                    query = query.where(ArticleRow.fetched_at >= fetched_since)
-                found.update(session.scalars(query))
+                chunk = codes[start:start + 500]
+                stored = select(ArticleRow.info_code).where(ArticleRow.info_code.in_(chunk))
+                gone = select(GoneRow.info_code).where(GoneRow.info_code.in_(chunk))
+                if checked_since is not None:
+                    stored = stored.where(ArticleRow.fetched_at >= checked_since)
+                    gone = gone.where(GoneRow.checked_at >= checked_since)
+                found.update(session.scalars(stored.union(gone)))
         return found
+
+    def mark_gone(self, gone: dict[str, str]) -> None:
+        """Remember articles (infoCode -> reason) the source withdrew or lost; stored rows stay."""
+        if not gone:
+            return
+        now = datetime.now(UTC)
+        rows = [{"info_code": code, "reason": reason, "checked_at": now} for code, reason in gone.items()]
+        with Session(self.engine) as session, session.begin():
+            statement = self._insert(GoneRow).values(rows)
+            session.execute(statement.on_conflict_do_update(
+                index_elements=[GoneRow.info_code],
+                set_={"reason": statement.excluded.reason, "checked_at": statement.excluded.checked_at},
+            ))
+
+    def gone(self) -> dict[str, str]:
+        with Session(self.engine) as session:
+            return {code: reason for code, reason in session.execute(select(GoneRow.info_code, GoneRow.reason))}
+
+    def rows(self, since: datetime | None = None, batch: int = 500) -> Iterator[ArticleRow]:
+        """Every stored article (published at or after `since`), oldest first, streamed in batches."""
+        query = select(ArticleRow).order_by(ArticleRow.published_at, ArticleRow.info_code)
+        if since is not None:
+            query = query.where(ArticleRow.published_at >= since)
+        with Session(self.engine) as session:
+            for row in session.scalars(query.execution_options(yield_per=batch)):
+                yield row
+                session.expunge(row)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -14,6 +14,7 @@ from finews_crawler.replay.site import ReplaySite
 pytestmark = pytest.mark.e2e
 
 CHANGED = "NW202204282363799455"
+WITHDRAWN, MISSING = "NW202205312399000001", "NW202205312399000002"
 
 
 def _settings(workdir, server, **extra):
@@ -39,14 +40,12 @@ def test_an_unchanged_rerun_requests_the_feeds_and_zero_share_pages(tmp_path, re
     returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server))
     assert returncode == 0, log[-2000:]
     counted = server_stats(replay_server)
-    # No stored article is asked for again.  The two the source withdrew or lost are
-    # still asked for on every run: finews keeps no record of drops yet.
-    assert set(counted["share_pages"]) == {"NW202205312399000001", "NW202205312399000002"}
+    # No stored article is asked for again, nor the two the source withdrew or lost.
+    assert counted["share_pages"] == {}
     assert "text_api" not in counted["kinds"]
-    # Paging stops at a feed's first page whose items are all known.  The media and
-    # market37 first pages list the withdrawn / missing article, so they read one more.
+    # Paging stops at each feed's first page: all its items are known.
     assert {kind: n for kind, n in counted["kinds"].items() if kind.startswith("feed:")} == {
-        "feed:roll": 1, "feed:media": 2, "feed:market37": 2, "feed:market38": 1, "feed:market39": 1}
+        "feed:roll": 1, "feed:media": 1, "feed:market37": 1, "feed:market38": 1, "feed:market39": 1}
     assert stats.get("finews/articles/new", 0) == 0 and stats["finews/articles/skipped"] > 0
     assert {p: p.stat().st_mtime_ns for p in posts} == posts
 
@@ -75,5 +74,15 @@ def test_a_max_age_refetches_only_articles_fetched_longer_ago(tmp_path, replay_s
     returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server, FINEWS_REFRESH_MAX_AGE="1",
                                                            FINEWS_FEED_MAX_PAGES="20"))
     assert returncode == 0, log[-2000:]
-    assert set(server_stats(replay_server)["share_pages"]) == {CHANGED, "NW202205312399000001", "NW202205312399000002"}
+    assert set(server_stats(replay_server)["share_pages"]) == {CHANGED}
     assert stats["finews/articles/unchanged"] == 1
+
+
+def test_withdrawn_and_missing_articles_are_remembered_and_checked_again_on_refresh(tmp_path, replay_server,
+                                                                                 first_run):
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        gone = dict(connection.execute("select info_code, reason from gone"))
+    assert gone == {WITHDRAWN: "withdrawn", MISSING: "not_found"}
+    returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server, FINEWS_REFRESH="1"))
+    assert returncode == 0, log[-2000:]
+    assert {WITHDRAWN, MISSING} <= set(server_stats(replay_server)["share_pages"])

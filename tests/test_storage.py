@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from concurrent.futures import ThreadPoolExecutor
 
-from finews_crawler.storage import ArticleStore, migrate
+from finews_crawler.storage import ArticleStore, make_engine, migrate
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -36,7 +36,7 @@ def test_sqlite_file_and_its_folder_are_created(tmp_path):
 def test_the_schema_comes_from_alembic_and_migrating_again_is_a_no_op(store):
     migrate(store.engine)
     with store.engine.connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalars().all() == ["0001"]
+        assert connection.execute(text("select version_num from alembic_version")).scalars().all() == ["0002"]
 
 
 def test_two_stores_opening_one_database_at_once_both_work(database_url):
@@ -80,3 +80,49 @@ def test_created_at_survives_an_update(store):
     store.upsert(values(post="changed"))
     row = store.get("NW202204282363799455")
     assert row.created_at == created and row.updated_at >= created
+
+
+def test_gone_articles_count_as_known_until_they_come_back(store):
+    store.mark_gone({"NW202205312399000001": "withdrawn", "NW202205312399000002": "not_found"})
+    store.mark_gone({"NW202205312399000001": "withdrawn"})  # checked again: no duplicate
+    assert store.gone() == {"NW202205312399000001": "withdrawn", "NW202205312399000002": "not_found"}
+    assert store.known(["NW202205312399000001", "NW202205312399000003"]) == {"NW202205312399000001"}
+    store.upsert(values(info_code="NW202205312399000001"))
+    assert store.gone() == {"NW202205312399000002": "not_found"}
+
+
+def test_known_with_a_cutoff_leaves_out_rows_and_tombstones_checked_before_it(store):
+    store.upsert(values(fetched_at=datetime(2020, 1, 1, tzinfo=UTC)))
+    store.mark_gone({"NW202205312399000002": "not_found"})
+    codes = ["NW202204282363799455", "NW202205312399000002"]
+    assert store.known(codes) == set(codes)
+    assert store.known(codes, datetime(2021, 1, 1, tzinfo=UTC)) == {"NW202205312399000002"}
+    assert store.known(codes, datetime.now(UTC) + timedelta(minutes=1)) == set()
+
+
+def test_rows_stream_every_article_oldest_first_and_filter_by_publication(store):
+    for day in (3, 1, 2):
+        store.upsert(values(info_code=f"NW20220428236379945{day}",
+                            published_at=datetime(2022, 4, day, 12, tzinfo=BEIJING)))
+    assert [row.info_code for row in store.rows(batch=2)] == [
+        "NW202204282363799451", "NW202204282363799452", "NW202204282363799453"]
+    since = datetime(2022, 4, 2, tzinfo=BEIJING)
+    rows = list(store.rows(since=since))
+    assert [row.info_code for row in rows] == ["NW202204282363799452", "NW202204282363799453"]
+    assert rows[0].body == "<p>clean</p>" and rows[0].tags == ["财联社新闻"]  # usable after the session closed
+
+
+def test_a_database_of_the_first_schema_is_upgraded_with_its_rows(database_url):
+    engine = make_engine(database_url)
+    migrate(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "insert into articles (info_code, title, published_at, source, category, tags, digest, feeds, template,"
+            " url, share_url, body_raw, body, post, post_path, content_hash, fetched_at, created_at, updated_at)"
+            " values ('NW202204282363799455', 't', '2022-04-28 05:52:55', 's', 'c', '[]', '', '[]', 'desktop',"
+            " 'u', 'u', 'r', 'b', 'p', '_posts/x.md', 'h', '2026-01-01', '2026-01-01', '2026-01-01')"))
+    store = ArticleStore(engine)
+    row = store.get("NW202204282363799455")
+    assert row is not None and row.title == "t" and row.media == "" and row.page_media == ""
+    assert store.gone() == {}
+    store.close()

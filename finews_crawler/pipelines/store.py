@@ -33,7 +33,7 @@ def row_values(item: Article, post: str, post_path: str) -> dict[str, Any]:
     """The database columns of an article."""
     return {
         "info_code": item.info_code, "title": item.title, "published_at": item.published,
-        "source": item.source, "category": item.category, "tags": item.tags, "digest": item.digest,
+        "source": item.source, "media": item.media, "page_media": item.page_media, "category": item.category, "tags": item.tags, "digest": item.digest,
         "feeds": item.feeds, "template": item.template, "url": item.url, "share_url": item.share_url,
         "body_raw": item.body_raw, "body": item.body, "post": post, "post_path": post_path,
         "fetched_at": item.fetched_at,

@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
 from ..config import FinewsConfig
@@ -46,6 +47,7 @@ class FinewsSpider(Spider):
         self.only_codes = [code.strip() for code in infocodes.split(",") if code.strip()]
         self._pending: dict[str, FeedEntry] = {}
         self._skipped: set[str] = set()
+        self._gone: dict[str, str] = {}  # infoCode -> why the source no longer has it
         self._replay: ReplayServer | None = None
         self._index: ArticleStore | None = None
 
@@ -68,16 +70,21 @@ class FinewsSpider(Spider):
         self.logger.info("No source configured (FINEWS_API_BASE): crawling the bundled replay site %s "
                          "served from %s", self._replay.url, site_dir)
 
-    def _closed(self) -> None:
+    async def _closed(self) -> None:
+        if self._index is not None:
+            try:
+                await asyncio.to_thread(self._index.mark_gone, self._gone)
+            except SQLAlchemyError as exc:
+                count_error(self.crawler.stats, "database")
+                self.logger.error("Cannot record %d withdrawn or missing articles: %s", len(self._gone), exc)
+            await asyncio.to_thread(self._index.close)
         if self._replay is not None:
             self._replay.stop()
-        if self._index is not None:
-            self._index.close()
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.config.api_base:
             self._start_replay()
-        if self.config.database_url and not self.config.refresh:
+        if self.config.database_url:
             self._index = await asyncio.to_thread(ArticleStore.from_url, self.config.database_url)
         if self.only_codes:
             for code in self.only_codes:
@@ -131,8 +138,8 @@ class FinewsSpider(Spider):
             yield self._feed_request(spec, page + 1)
 
     async def _known(self, codes: set[str]) -> set[str]:
-        """The codes already stored (and fresh enough): they are not fetched again."""
-        if self._index is None or not codes:
+        """The codes already stored or gone (and checked recently enough): they are not fetched again."""
+        if self._index is None or self.config.refresh or not codes:
             return set()
         max_age = self.config.refresh_max_age
         since = datetime.now(UTC) - max_age if max_age else None
@@ -192,6 +199,7 @@ class FinewsSpider(Spider):
             self.logger.error("%s: %s (%s)", code, exc, response.url)
             return None
         if page.withdrawn:
+            self._gone[code] = "withdrawn"
             count_drop(self.crawler.stats, "withdrawn")
             self.logger.info("%s: withdrawn at the source (%s)", code, response.url)
             return None
@@ -252,6 +260,7 @@ class FinewsSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         code = request.cb_kwargs.get("entry", {}).get("info_code", "?")
         if failure.check(HttpError) and failure.value.response.status in GONE_STATUSES:
+            self._gone[code] = "not_found"
             count_drop(self.crawler.stats, "not_found")
             self.logger.info("%s: not at the source (HTTP %d, %s)", code, failure.value.response.status, request.url)
             return
