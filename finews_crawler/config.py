@@ -27,6 +27,7 @@ import yaml
 from scrapy.settings import BaseSettings
 
 from .feeds import DEFAULT_FEEDS, FeedSpec
+from .rotation import POSTS_DIR, Rotation
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,9 @@ YAML_KEYS: dict[str, str] = {
     "replay_dir": "FINEWS_REPLAY_DIR",
     "refresh": "FINEWS_REFRESH",
     "refresh_max_age": "FINEWS_REFRESH_MAX_AGE",
+    "rotate_days": "FINEWS_ROTATE_DAYS",
+    "rotate_archive": "FINEWS_ROTATE_ARCHIVE",
+    "lock_wait": "FINEWS_LOCK_WAIT",
 }
 
 
@@ -108,6 +112,18 @@ def _url(value: Any, name: str) -> str:
     return value.rstrip("/")
 
 
+def _rotation(settings: BaseSettings) -> Rotation | None:
+    days = settings.getint("FINEWS_ROTATE_DAYS", 0)
+    if days < 0:
+        raise ConfigError(f"FINEWS_ROTATE_DAYS cannot be negative, got {days}")
+    archive = str(settings.get("FINEWS_ROTATE_ARCHIVE") or "old_post").strip("/")
+    parts = Path(archive).parts
+    if Path(archive).is_absolute() or ".." in parts or not parts or parts[0] == POSTS_DIR:
+        raise ConfigError(f"FINEWS_ROTATE_ARCHIVE must be a folder inside the export folder, "
+                          f"other than {POSTS_DIR}, got {archive!r}")
+    return Rotation(days, archive) if days else None
+
+
 @dataclass(frozen=True)
 class FinewsConfig:
     """The typed view of every FINEWS_* setting."""
@@ -125,6 +141,8 @@ class FinewsConfig:
     replay_dir: Path | None
     refresh: bool = False
     refresh_max_age: timedelta | None = None
+    rotation: Rotation | None = None
+    lock_wait: float = 0.0
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
@@ -153,6 +171,9 @@ class FinewsConfig:
         max_age = settings.getfloat("FINEWS_REFRESH_MAX_AGE", 0.0)
         if max_age < 0:
             raise ConfigError(f"FINEWS_REFRESH_MAX_AGE is in hours and cannot be negative, got {max_age}")
+        lock_wait = settings.getfloat("FINEWS_LOCK_WAIT", 0.0)
+        if lock_wait < 0:
+            raise ConfigError(f"FINEWS_LOCK_WAIT is in seconds and cannot be negative, got {lock_wait}")
         return cls(
             api_base=api_base,
             share_base=share_base,
@@ -167,6 +188,8 @@ class FinewsConfig:
             replay_dir=Path(replay_dir) if replay_dir else None,
             refresh=settings.getbool("FINEWS_REFRESH", False),
             refresh_max_age=timedelta(hours=max_age) if max_age else None,
+            rotation=_rotation(settings),
+            lock_wait=lock_wait,
         )
 
     def share_url(self, info_code: str, share_base: str | None = None) -> str:

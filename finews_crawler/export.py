@@ -50,8 +50,27 @@ class ExportFolder:
             raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
         return target
 
+    def read(self, relative: str) -> str | None:
+        """The text of `relative`, or None if there is no such file."""
+        try:
+            return self.path(relative).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
     def remove(self, relative: str) -> None:
-        self.path(relative).unlink(missing_ok=True)
+        try:
+            self.path(relative).unlink(missing_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot remove {relative}: {exc.strerror or exc}") from exc
+
+    def move(self, relative: str, destination: str) -> None:
+        """Move a file inside the folder atomically (replacing the destination)."""
+        source, target = self.path(relative), self.path(destination)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source.replace(target)
+        except OSError as exc:
+            raise ExportError(f"cannot move {relative} to {destination}: {exc.strerror or exc}") from exc
 
     def scaffold(self, kind: str) -> list[str]:
         """Add the site builder's starter files that are missing; never overwrite one."""

@@ -108,3 +108,13 @@ def render_post(post: PostSource, links: SiteLinks) -> str:
     tag = post.tags[0] if post.tags else post.category
     footer = f"[返回{escape_markdown(tag)}]({links.category(post.category)})｜[返回首页]({links.home()})"
     return f"---\n{dump_front_matter(front_matter(post))}---\n{post.body}\n\n<{share_url}>\n\n{footer}\n"
+
+
+def category_page_path(slug: str) -> str:
+    return f"category/{slug}.html"
+
+
+def render_category_page(slug: str, title: str) -> str:
+    """The page a post's 返回 link points to: the `category` layout lists the slug's posts."""
+    data = {"layout": "category", "title": title, "category": slug, "permalink": f"/category/{slug}.html"}
+    return f"---\n{dump_front_matter(data)}---\n"

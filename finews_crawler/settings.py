@@ -31,6 +31,13 @@ FINEWS_STORE_DATABASE = True
 FINEWS_STORE_EXPORT = True
 FINEWS_SITE_BASE = ""  # "" gives root-relative back links; "finews.example.com" gives //finews.example.com/…
 FINEWS_CATEGORY_OVERRIDES: dict[str, str] = {}
+# Rotation: after each crawl, posts dated more than N days ago move from _posts/ to the
+# archive folder (the scaffold's _config.yml keeps it out of the Jekyll build). 0: off.
+FINEWS_ROTATE_DAYS = 0
+FINEWS_ROTATE_ARCHIVE = "old_post"
+# One run at a time per database and export folder: 0 exits at once (status 75) when another
+# run holds the lock; N > 0 waits up to N seconds for it first.
+FINEWS_LOCK_WAIT = 0
 FINEWS_STATS_FILE = ""  # a path: every run's stats as JSON, for monitoring
 
 # --- politeness and robustness ---------------------------------------------

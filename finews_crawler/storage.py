@@ -77,6 +77,11 @@ class ArticleRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    @property
+    def published(self) -> datetime:
+        """The name renderers read (`jekyll.PostSource`)."""
+        return self.published_at
+
 
 class GoneRow(Base):
     """An article the source answered with a withdrawn notice or a 404."""

@@ -1,0 +1,56 @@
+"""Render an article as a Hugo content file (`content/posts/…md`).
+
+Front matter is YAML with an ISO 8601 date (`+08:00`) and lists for
+`categories` and `tags`, as Hugo's taxonomies expect.  The body is HTML,
+so the site config must let Goldmark pass it through (`unsafe: true`, in
+the shipped `hugo.yaml`); finews has already sanitised it.  Hugo expands
+shortcodes (`{{< … >}}`, `{{% … %}}`) in content, so every `{{` of a body
+is written as the HTML entities `&#123;&#123;`: the page shows the same
+text and Hugo sees no shortcode.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .dates import BEIJING
+from .jekyll import PostSource, dump_front_matter, escape_markdown
+
+CONTENT_DIR = "content/posts"
+
+
+def hugo_filename(post: PostSource) -> str:
+    assert post.published is not None
+    return f"{post.published.astimezone(BEIJING):%Y-%m-%d}-{post.info_code}.md"
+
+
+def escape_shortcodes(text: str) -> str:
+    """Make `{{` inert for Hugo's shortcode parser while it still reads `{{` in a browser."""
+    return text.replace("{{", "&#123;&#123;")
+
+
+def hugo_front_matter(post: PostSource) -> dict[str, Any]:
+    if post.published is None:
+        raise ValueError(f"{post.info_code}: a post needs a time")
+    data: dict[str, Any] = {
+        "title": post.title,
+        "date": post.published.astimezone(BEIJING).isoformat(),
+        "slug": post.info_code,
+        "categories": [post.category],
+        "tags": list(post.tags),
+    }
+    if post.source:
+        data["source"] = post.source
+    data["info_code"] = post.info_code
+    if post.digest:
+        data["summary"] = post.digest
+    return data
+
+
+def render_hugo_post(post: PostSource) -> str:
+    """Front matter, the shortcode-safe body, the share link and the category link."""
+    tag = post.tags[0] if post.tags else post.category
+    footer = f"[返回{escape_markdown(tag)}](/categories/{post.category}/)｜[返回首页](/)"
+    body = escape_shortcodes(post.body)
+    share = escape_shortcodes(post.share_url)
+    return f"---\n{dump_front_matter(hugo_front_matter(post))}---\n{body}\n\n<{share}>\n\n{footer}\n"

@@ -1,0 +1,90 @@
+"""Publish an article: its database row first, then its post file and category page.
+
+Both the crawl's store pipeline and the re-clean command publish through
+here, so a post is written the same way whoever writes it.  The database
+row is the source of truth: an export failure is reported and loses no row.
+Every call blocks (database, disk); callers run it off the reactor thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .export import ExportError, ExportFolder
+from .items import Article
+from .jekyll import SiteLinks, category_page_path, post_filename, render_category_page, render_post
+from .rotation import POSTS_DIR, Rotation, archived
+from .storage import ArticleStore, Outcome
+
+
+def row_values(item: Article, post: str, post_path: str) -> dict[str, Any]:
+    """The database columns of an article."""
+    return {
+        "info_code": item.info_code, "title": item.title, "published_at": item.published,
+        "source": item.source, "media": item.media, "page_media": item.page_media, "category": item.category,
+        "tags": item.tags, "digest": item.digest, "feeds": item.feeds, "template": item.template, "url": item.url,
+        "share_url": item.share_url, "body_raw": item.body_raw, "body": item.body, "post": post,
+        "post_path": post_path, "fetched_at": item.fetched_at,
+    }
+
+
+@dataclass(frozen=True)
+class Published:
+    outcome: Outcome
+    post_written: bool
+    export_error: str | None = None
+
+
+class Publisher:
+    """Writes articles to the store and/or the export folder (either may be off)."""
+
+    def __init__(self, store: ArticleStore | None, folder: ExportFolder | None, links: SiteLinks,
+                 rotation: Rotation | None = None) -> None:
+        self.store = store
+        self.folder = folder
+        self.links = links
+        self.rotation = rotation
+        self._category_pages: set[str] = set()
+
+    def publish(self, item: Article) -> Published:
+        post = render_post(item, self.links)
+        path = f"{POSTS_DIR}/{post_filename(item.info_code, item.published)}"  # type: ignore[arg-type]
+        outcome = self.store.upsert(row_values(item, post, path)) if self.store else Outcome("new")
+        if self.folder is None or (outcome.status == "unchanged" and self._post_exists(path)):
+            return Published(outcome, post_written=False)
+        try:
+            self.write_post(path, post, outcome.previous_post_path)
+            self.ensure_category_page(item.category, item.tags[0] if item.tags else item.category)
+        except ExportError as exc:
+            return Published(outcome, post_written=False, export_error=str(exc))
+        return Published(outcome, post_written=True)
+
+    def _post_exists(self, path: str) -> bool:
+        assert self.folder is not None
+        twin = archived(self.rotation, path)
+        return self.folder.exists(path) or (twin is not None and self.folder.exists(twin))
+
+    def write_post(self, path: str, post: str, replaces: str | None = None) -> bool:
+        """Write a post under `_posts/` (dropping its rotated and renamed copies); False if it was already so."""
+        assert self.folder is not None
+        unchanged = self.folder.read(path) == post
+        if not unchanged:
+            self.folder.write(path, post)
+        stale = [archived(self.rotation, path)]
+        if replaces:
+            stale += [replaces, archived(self.rotation, replaces)]
+        for other in stale:
+            if other and other != path:
+                self.folder.remove(other)
+        return not unchanged
+
+    def ensure_category_page(self, slug: str, title: str) -> None:
+        """Write `category/{slug}.html` once; an existing page (perhaps edited) is kept."""
+        assert self.folder is not None
+        if slug in self._category_pages:
+            return
+        path = category_page_path(slug)
+        if not self.folder.exists(path):
+            self.folder.write(path, render_category_page(slug, title))
+        self._category_pages.add(slug)
