@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 SCAFFOLDS = Path(__file__).resolve().parent / "scaffold"
 
@@ -34,6 +37,13 @@ class ExportFolder:
 
     def write(self, relative: str, text: str) -> Path:
         """Write `text` to `relative` atomically and return its path."""
+        with self.writing(relative) as stream:
+            stream.write(text)
+        return self.path(relative)
+
+    @contextmanager
+    def writing(self, relative: str) -> Iterator[TextIO]:
+        """A text stream that replaces `relative` when the block ends, and leaves no trace if it fails."""
         target = self.path(relative)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -42,13 +52,15 @@ class ExportFolder:
             raise ExportError(f"cannot write into {target.parent}: {exc.strerror or exc}") from exc
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
+                yield stream
             os.chmod(temporary, 0o644)
             os.replace(temporary, target)
         except OSError as exc:
             Path(temporary).unlink(missing_ok=True)
             raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
-        return target
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
     def read(self, relative: str) -> str | None:
         """The text of `relative`, or None if there is no such file."""

@@ -38,6 +38,7 @@ FINEWS_ROTATE_ARCHIVE = "old_post"
 # One run at a time per database and export folder: 0 exits at once (status 75) when another
 # run holds the lock; N > 0 waits up to N seconds for it first.
 FINEWS_LOCK_WAIT = 0
+FINEWS_RUN_LOCK = True  # off only where something else keeps runs apart (distributed workers)
 FINEWS_STATS_FILE = ""  # a path: every run's stats as JSON, for monitoring
 
 # --- politeness and robustness ---------------------------------------------

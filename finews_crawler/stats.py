@@ -30,3 +30,16 @@ def drop(stats: StatsCollector, reason: str, message: str) -> NoReturn:
 def with_prefix(stats: dict, prefix: str) -> dict[str, int]:
     """The counters under one prefix, keyed by the rest of their name."""
     return {key[len(prefix):]: value for key, value in sorted(stats.items()) if key.startswith(prefix)}
+
+
+class CountingStats:
+    """The part of Scrapy's stats collector the pipelines use, for running them outside a crawl."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self.values[key] = self.values.get(key, start) + count
+
+    def get_value(self, key: str, default: int = 0) -> int:
+        return self.values.get(key, default)

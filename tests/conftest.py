@@ -62,17 +62,35 @@ class CrawlRun:
         return {path.stem.split("-", 3)[3]: path for path in (self.export_dir / "_posts").glob("*.md")}
 
 
+def crawl_command(workdir: Path, settings: dict[str, str], *args: str, name: str = "crawl") -> list[str]:
+    """`scrapy crawl finews` with these settings, logging to {name}.log and stats to {name}.json in workdir."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "finews", *args,
+               "-s", f"FINEWS_STATS_FILE={workdir / f'{name}.json'}", "-s", f"LOG_FILE={workdir / f'{name}.log'}"]
+    for key, value in settings.items():
+        command += ["-s", f"{key}={value}"]
+    return command
+
+
+def crawl_outcome(workdir: Path, name: str = "crawl") -> tuple[str, dict]:
+    """(log, stats) a crawl_command run left in workdir."""
+    log_file, stats_file = workdir / f"{name}.log", workdir / f"{name}.json"
+    log = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    return log, stats
+
+
 def run_crawl(workdir: Path, settings: dict[str, str], *args: str, timeout: int = 300) -> tuple[int, str, dict]:
     """Run `scrapy crawl finews` in a child process, as a user would."""
-    stats_file = workdir / "stats.json"
-    command = [sys.executable, "-m", "scrapy", "crawl", "finews", *args,
-               "-s", f"FINEWS_STATS_FILE={stats_file}", "-s", f"LOG_FILE={workdir / 'crawl.log'}"]
-    for name, value in settings.items():
-        command += ["-s", f"{name}={value}"]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout)
-    log = (workdir / "crawl.log").read_text(encoding="utf-8") if (workdir / "crawl.log").exists() else ""
-    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    done = subprocess.run(crawl_command(workdir, settings, *args), cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout)
+    log, stats = crawl_outcome(workdir)
     return done.returncode, log + done.stderr, stats
+
+
+def run_scrapy(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Run another finews command (`scrapy export …`) in a child process."""
+    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,74 @@
+"""`scrapy export --format jekyll|hugo|jsonl --out DIR [--since DATE]`: a site from the database."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from ..export import ExportError, ExportFolder
+from ..exporters import FORMATS, ExportReport, export_hugo, export_jekyll, export_jsonl
+from ..storage import ArticleStore
+from . import finews_config, parse_since, run_locked
+
+logger = logging.getLogger(__name__)
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "--format jekyll|hugo|jsonl --out PATH [--since DATE]"
+
+    def short_desc(self) -> str:
+        return "Write the stored articles as a Jekyll or Hugo site, or as JSON Lines, without crawling"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--format", choices=FORMATS, required=True, help="what to write")
+        parser.add_argument("--out", required=True, type=Path,
+                            help="the site folder (jekyll, hugo) or the .jsonl file (jsonl)")
+        parser.add_argument("--since", help="only articles published at or after this date (Beijing time)")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        config = finews_config(self.settings)
+        if not config.database_url:
+            raise UsageError("export reads the database: set FINEWS_DATABASE_URL (and FINEWS_STORE_DATABASE)",
+                             print_help=False)
+        since = parse_since(opts.since)
+        folder = opts.out.parent if opts.format == "jsonl" else opts.out
+
+        def export() -> None:
+            store = ArticleStore.from_url(config.database_url)
+            try:
+                rows = store.rows(since)
+                if opts.format == "jekyll":
+                    report = export_jekyll(rows, ExportFolder(opts.out), config.rotation, datetime.now(UTC))
+                elif opts.format == "hugo":
+                    report = export_hugo(rows, ExportFolder(opts.out))
+                else:
+                    report = export_jsonl(rows, opts.out)
+            finally:
+                store.close()
+            print(_summary(opts.format, opts.out, report))
+
+        try:
+            self.exitcode = run_locked("export", folder, "", config.lock_wait, export)
+        except ExportError as exc:
+            raise UsageError(f"export: {exc}", print_help=False) from None
+
+
+def _summary(kind: str, out: Path, report: ExportReport) -> str:
+    parts = [f"{report.articles} articles", f"{report.written} files written"]
+    if report.rotated:
+        parts.append(f"{report.rotated} posts rotated")
+    if report.scaffolded:
+        parts.append(f"starter files added: {', '.join(report.scaffolded)}")
+    return f"finews export ({kind} → {out}): " + "; ".join(parts)

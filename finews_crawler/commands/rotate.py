@@ -1,0 +1,55 @@
+"""`scrapy rotate [--days N] [--archive DIR]`: move old posts out of `_posts/` now."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from ..export import ExportError, ExportFolder
+from ..rotation import Rotation, rotate
+from . import finews_config, run_locked
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[--days N] [--archive DIR]"
+
+    def short_desc(self) -> str:
+        return "Move posts older than N days from _posts/ to the archive folder"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--days", type=int, help="the window (default: FINEWS_ROTATE_DAYS, else 3)")
+        parser.add_argument("--archive", help="the archive folder (default: FINEWS_ROTATE_ARCHIVE)")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        if opts.days is not None:
+            self.settings.set("FINEWS_ROTATE_DAYS", opts.days, priority="cmdline")
+        elif not self.settings.getint("FINEWS_ROTATE_DAYS"):
+            self.settings.set("FINEWS_ROTATE_DAYS", 3, priority="cmdline")
+        if opts.archive:
+            self.settings.set("FINEWS_ROTATE_ARCHIVE", opts.archive, priority="cmdline")
+        config = finews_config(self.settings)
+        if config.export_dir is None:
+            raise UsageError("rotate works on the export folder: set FINEWS_EXPORT_DIR", print_help=False)
+        rotation: Rotation = config.rotation or Rotation(0)
+        if rotation.days < 1:
+            raise UsageError("--days must be at least 1", print_help=False)
+        folder = ExportFolder(config.export_dir)
+
+        def run() -> None:
+            moved = rotate(folder, rotation, datetime.now(UTC))
+            print(f"finews rotate: moved {len(moved)} posts dated before "
+                  f"{rotation.cutoff(datetime.now(UTC))} to {folder.root / rotation.archive}")
+
+        try:
+            self.exitcode = run_locked("rotate", config.export_dir, "", config.lock_wait, run)
+        except ExportError as exc:
+            raise UsageError(f"rotate: {exc}", print_help=False) from None

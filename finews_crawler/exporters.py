@@ -1,0 +1,81 @@
+"""Rebuild a site from the database, without crawling: Jekyll, Hugo or JSON Lines.
+
+Each exporter streams the stored rows once and writes every file
+atomically; a file whose content would not change is left untouched, so
+re-exporting into the same folder is cheap and a site builder's
+incremental mode sees only real changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .export import ExportFolder
+from .hugo import CONTENT_DIR, hugo_filename, render_hugo_post
+from .jekyll import SiteLinks
+from .publish import Publisher
+from .rotation import Rotation, rotate
+from .storage import ArticleRow
+
+FORMATS = ("jekyll", "hugo", "jsonl")
+
+
+@dataclass
+class ExportReport:
+    articles: int = 0
+    written: int = 0
+    rotated: int = 0
+    scaffolded: list[str] = field(default_factory=list)
+
+
+def export_jekyll(rows: Iterable[ArticleRow], folder: ExportFolder, rotation: Rotation | None,
+                  now: datetime) -> ExportReport:
+    """The posts the crawl wrote (as stored), a category page per slug, the starter files."""
+    report = ExportReport(scaffolded=folder.scaffold("jekyll"))
+    publisher = Publisher(None, folder, SiteLinks(), rotation)
+    for row in rows:
+        report.articles += 1
+        report.written += publisher.write_post(row.post_path, row.post)
+        publisher.ensure_category_page(row.category, row.tags[0] if row.tags else row.category)
+    if rotation is not None:
+        report.rotated = len(rotate(folder, rotation, now))
+    return report
+
+
+def export_hugo(rows: Iterable[ArticleRow], folder: ExportFolder) -> ExportReport:
+    """`content/posts/{date}-{infoCode}.md` per article, and `hugo.yaml` plus layouts if missing."""
+    report = ExportReport(scaffolded=folder.scaffold("hugo"))
+    for row in rows:
+        report.articles += 1
+        path = f"{CONTENT_DIR}/{hugo_filename(row)}"
+        text = render_hugo_post(row)
+        if folder.read(path) != text:
+            folder.write(path, text)
+            report.written += 1
+    return report
+
+
+def row_record(row: ArticleRow) -> dict[str, Any]:
+    """Every stored column, times as ISO 8601 (UTC)."""
+    record = {}
+    for column in ArticleRow.__table__.columns:
+        value = getattr(row, column.key)
+        record[column.key] = value.isoformat() if isinstance(value, datetime) else value
+    return record
+
+
+def export_jsonl(rows: Iterable[ArticleRow], path: Path) -> ExportReport:
+    """One JSON object per line, written to a temporary file and renamed into place."""
+    report = ExportReport()
+    with ExportFolder(path.parent).writing(path.name) as stream:
+        for row in rows:
+            report.articles += 1
+            stream.write(json.dumps(row_record(row), ensure_ascii=False))
+            stream.write("\n")
+    report.written = 1
+    return report
