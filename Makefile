@@ -1,6 +1,6 @@
 # Two entry points, both self-contained on a fresh Debian/Ubuntu machine:
 #   make demo   install finews and crawl the bundled replay site into output/
-#   make test   install what the tests need (Debian's jekyll, the dev extras) and run them all
+#   make test   install what the tests need (Debian's jekyll and hugo, the dev extras) and run them all
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -18,8 +18,8 @@ demo: $(BIN)/python
 	@echo "Posts: output/site/_posts/  Database: output/finews.sqlite3  Build the site: cd output/site && jekyll build"
 
 system-deps:
-	@command -v jekyll >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq jekyll >/dev/null; }
+	@command -v jekyll >/dev/null && command -v hugo >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq jekyll hugo >/dev/null; }
 
 test: $(BIN)/python system-deps
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

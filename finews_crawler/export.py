@@ -68,6 +68,8 @@ class ExportFolder:
             return self.path(relative).read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise ExportError(f"cannot read {relative}: {exc.strerror or exc}") from exc
 
     def remove(self, relative: str) -> None:
         try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import yaml
 from lxml import html as lxml_html
 
 from finews_crawler.cleaning import HIDDEN_STYLE, STOCK_IMG_BLOCK
+from finews_crawler.dates import BEIJING
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
@@ -19,8 +22,12 @@ _ALL_SPACE = re.compile(r"[\s\u3000\xa0]+")
 
 def read_post(path: Path) -> tuple[dict[str, Any], str]:
     """(front matter, everything after it) of a post file we wrote."""
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("---\n"), f"{path} does not start with front matter"
+    return split_post(path.read_text(encoding="utf-8"))
+
+
+def split_post(text: str) -> tuple[dict[str, Any], str]:
+    """(front matter, everything after it) of a rendered post."""
+    assert text.startswith("---\n"), f"{text[:80]!r} does not start with front matter"
     _, front, rest = text.split("---\n", 2)
     return yaml.safe_load(front), rest
 
@@ -44,3 +51,18 @@ def visible_text(markup: str, *, without_attribution: bool = True) -> str:
         if element.tag in INVISIBLE or hidden or attribution:
             element.drop_tree()
     return _ALL_SPACE.sub("", root.text_content())
+
+
+@dataclass
+class SamplePost:
+    """A post source (`jekyll.PostSource`) with the fields of a real corpus article."""
+
+    info_code: str = "NW202204282363799455"
+    title: str = "保定加强信用监管优化营商环境"
+    published: datetime | None = datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING)
+    category: str = "zhongguoshichangjianguanxinwenwang"
+    tags: list[str] = field(default_factory=lambda: ["中国市场监管新闻网新闻"])
+    source: str = "中国市场监管新闻网"
+    digest: str = ""
+    body: str = '<p>正文</p>\n<p class="em_media">（文章来源：中国市场监管新闻网）</p>'
+    share_url: str = "http://share.example/html_News/NewsShare.html?infoCode=NW202204282363799455"

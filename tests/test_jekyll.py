@@ -1,4 +1,3 @@
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import pytest
@@ -7,20 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 from finews_crawler.dates import BEIJING
 from finews_crawler.jekyll import SiteLinks, escape_markdown, post_filename, render_post
-from helpers import post_body, read_post
-
-
-@dataclass
-class Post:
-    info_code: str = "NW202204282363799455"
-    title: str = "保定加强信用监管优化营商环境"
-    published: datetime | None = datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING)
-    category: str = "zhongguoshichangjianguanxinwenwang"
-    tags: list[str] = field(default_factory=lambda: ["中国市场监管新闻网新闻"])
-    source: str = "中国市场监管新闻网"
-    digest: str = ""
-    body: str = '<p>正文</p>\n<p class="em_media">（文章来源：中国市场监管新闻网）</p>'
-    share_url: str = "http://share.example/html_News/NewsShare.html?infoCode=NW202204282363799455"
+from helpers import SamplePost as Post, post_body, read_post
 
 
 def test_post_layout_matches_the_original_site(tmp_path):

@@ -60,3 +60,15 @@ def test_titles_are_escaped_in_the_built_page(built_site):
     page = _page_of(destination, crawl.posts["NW202206010000000004"]).read_text(encoding="utf-8")
     assert front["title"].startswith("<script>")
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+
+
+def test_every_category_page_lists_each_of_its_posts(built_site):
+    crawl, destination = built_site
+    by_category = {}
+    for code, post_path in crawl.posts.items():
+        front, _ = read_post(post_path)
+        by_category.setdefault(front["categories"], set()).add(code)
+    for slug, codes in by_category.items():
+        page = (destination / "category" / f"{slug}.html").read_text(encoding="utf-8")
+        listed = set(re.findall(r'href="/\d{4}/\d{2}/\d{2}/(NW\d+)\.html"', page))
+        assert listed == codes, slug

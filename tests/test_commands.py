@@ -1,0 +1,125 @@
+"""finews's commands as a user runs them: export (with real Jekyll and Hugo builds), reclean, rotate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import replace
+
+import pytest
+from lxml import html as lxml_html
+
+from conftest import run_scrapy
+from finews_crawler.jekyll import SiteLinks
+from finews_crawler.publish import Publisher
+from finews_crawler.storage import ArticleStore
+from test_publish import article
+
+pytestmark = pytest.mark.e2e
+
+SHORTCODES = "NW202206020000000001"
+
+
+@pytest.fixture(scope="module")
+def stored(crawl, tmp_path_factory):
+    """The crawl's database plus one article whose body looks like Hugo and Liquid template code."""
+    folder = tmp_path_factory.mktemp("stored")
+    database = folder / "finews.sqlite3"
+    shutil.copy(crawl.database, database)
+    store = ArticleStore.from_url(f"sqlite:///{database}")
+    Publisher(store, None, SiteLinks()).publish(article(
+        info_code=SHORTCODES, title='模板 "{{< x >}}"',
+        body="<p>{{< youtube abc >}} 与 {{% notice %}} 与 {{ .Title }} 与 {% raw %}</p>"))
+    codes = {row.info_code: row.title for row in store.rows()}
+    store.close()
+    return database, codes
+
+
+def _export(database, kind, out, *extra):
+    done = run_scrapy("export", "--format", kind, "--out", str(out), "-s", f"FINEWS_DATABASE_URL=sqlite:///{database}",
+                      *extra)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _heading(page):
+    return lxml_html.fromstring(page.read_bytes()).findtext(".//h1")
+
+
+@pytest.mark.jekyll
+def test_jekyll_export_builds_with_strict_front_matter_and_has_every_article_and_category(stored, tmp_path):
+    database, titles = stored
+    summary = _export(database, "jekyll", tmp_path / "site")
+    assert f"{len(titles)} articles; {len(titles)} files written" in summary
+    done = subprocess.run(["jekyll", "build", "--strict_front_matter", "--source", str(tmp_path / "site"),
+                           "--destination", str(tmp_path / "_site")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    pages = {page.stem: page for page in (tmp_path / "_site").glob("[0-9]*/*/*/NW*.html")}
+    assert {code: _heading(page) for code, page in pages.items()} == titles
+    text = lxml_html.fromstring(pages[SHORTCODES].read_bytes()).text_content()
+    assert "{{< youtube abc >}} 与 {{% notice %}} 与 {{ .Title }} 与 {% raw %}" in text
+    categories = {page.stem for page in (tmp_path / "_site" / "category").glob("*.html")} - {"index"}
+    with sqlite3.connect(database) as connection:
+        assert categories == {slug for (slug,) in connection.execute("select distinct category from articles")}
+
+
+@pytest.mark.hugo
+def test_hugo_export_builds_and_has_every_article_with_shortcode_text_shown_literally(stored, tmp_path):
+    database, titles = stored
+    _export(database, "hugo", tmp_path / "hugo")
+    done = subprocess.run(["hugo", "--source", str(tmp_path / "hugo"), "--destination", str(tmp_path / "public")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "raw HTML omitted" not in "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "public").rglob("*.html"))
+    pages = {page.stem: page for page in (tmp_path / "public").glob("[0-9]*/*/*/NW*.html")}
+    assert {code: _heading(page) for code, page in pages.items()} == titles
+    text = lxml_html.fromstring(pages[SHORTCODES].read_bytes()).text_content()
+    assert "{{< youtube abc >}} 与 {{% notice %}} 与 {{ .Title }} 与 {% raw %}" in text
+    assert (tmp_path / "public" / "categories" / "cailianshe.html").exists()
+
+
+def test_jsonl_export_since_a_date_has_exactly_the_newer_articles(stored, tmp_path):
+    database, titles = stored
+    _export(database, "jsonl", tmp_path / "all.jsonl")
+    _export(database, "jsonl", tmp_path / "new.jsonl", "--since", "2022-05-31")
+    everything = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    newer = [json.loads(line) for line in (tmp_path / "new.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {record["info_code"]: record["title"] for record in everything} == titles
+    assert newer == [r for r in everything if r["published_at"] >= "2022-05-30T16:00:00+00:00"] and newer
+
+
+def test_export_without_a_database_says_so(tmp_path):
+    done = run_scrapy("export", "--format", "jsonl", "--out", str(tmp_path / "a.jsonl"), "-s", "FINEWS_STORE_DATABASE=0")
+    assert done.returncode == 2 and "export reads the database" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_reclean_rewrites_only_the_articles_whose_output_changed(crawl, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(crawl.export_dir, site)
+    database = tmp_path / "finews.sqlite3"
+    shutil.copy(crawl.database, database)
+    stale = crawl.posts["NW202204282363799455"]
+    with sqlite3.connect(database) as connection:  # as an older cleaner had left it
+        connection.execute("update articles set body = '<p>old</p>', post = 'old', content_hash = 'old' "
+                           "where info_code = 'NW202204282363799455'")
+    (site / "_posts" / stale.name).write_text("old", encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in (site / "_posts").iterdir() if p.name != stale.name}
+    done = run_scrapy("reclean", "-s", f"FINEWS_DATABASE_URL=sqlite:///{database}", "-s", f"FINEWS_EXPORT_DIR={site}")
+    assert done.returncode == 0, done.stderr
+    assert f"1 updated, {len(crawl.posts) - 1} unchanged" in done.stdout
+    assert (site / "_posts" / stale.name).read_text(encoding="utf-8") == stale.read_text(encoding="utf-8")
+    assert {p.name: p.stat().st_mtime_ns for p in (site / "_posts").iterdir() if p.name != stale.name} == before
+
+
+def test_rotate_moves_old_posts_once_and_a_bad_archive_is_refused(crawl, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(crawl.export_dir, site)
+    done = run_scrapy("rotate", "--days", "3", "-s", f"FINEWS_EXPORT_DIR={site}")
+    assert done.returncode == 0 and f"moved {len(crawl.posts)} posts" in done.stdout
+    assert not list((site / "_posts").glob("*.md")) and len(list((site / "old_post").glob("*.md"))) == len(crawl.posts)
+    assert "moved 0 posts" in run_scrapy("rotate", "-s", f"FINEWS_EXPORT_DIR={site}").stdout
+    refused = run_scrapy("rotate", "--archive", "../elsewhere", "-s", f"FINEWS_EXPORT_DIR={site}")
+    assert refused.returncode == 2 and "FINEWS_ROTATE_ARCHIVE must be a folder inside" in refused.stderr

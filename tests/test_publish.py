@@ -1,0 +1,80 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from finews_crawler.dates import BEIJING
+from finews_crawler.export import ExportFolder
+from finews_crawler.items import Article
+from finews_crawler.jekyll import SiteLinks
+from finews_crawler.publish import Publisher
+from finews_crawler.rotation import Rotation
+from finews_crawler.storage import ArticleStore
+
+CODE = "NW202204282363799455"
+POST = f"_posts/2022-04-28-{CODE}.md"
+
+
+def article(**changes):
+    values = dict(info_code=CODE, url="http://h/x", share_url="http://h/x", title="标题",
+                  published=datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING), media="财联社", body_raw="<p>raw</p>",
+                  body="<p>正文</p>", source="财联社", category="cailianshe", tags=["财联社新闻"], feeds=["media"],
+                  template="desktop", fetched_at=datetime(2026, 1, 1, tzinfo=UTC))
+    return Article(**{**values, **changes})
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = ArticleStore.from_url(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    yield store
+    store.close()
+
+
+def test_publishing_writes_the_row_the_post_and_the_category_page(tmp_path, store):
+    published = Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks()).publish(article())
+    assert published.outcome.status == "new" and published.post_written
+    assert store.get(CODE).media == "财联社"
+    assert (tmp_path / "site" / POST).read_text(encoding="utf-8") == store.get(CODE).post
+    assert "title: 财联社新闻" in (tmp_path / "site" / "category" / "cailianshe.html").read_text(encoding="utf-8")
+
+
+def test_an_edited_category_page_is_never_overwritten(tmp_path, store):
+    page = tmp_path / "site" / "category" / "cailianshe.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("mine")
+    Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks()).publish(article())
+    assert page.read_text() == "mine"
+
+
+def test_an_unchanged_article_whose_post_was_rotated_is_not_written_back(tmp_path, store):
+    folder = ExportFolder(tmp_path / "site")
+    publisher = Publisher(store, folder, SiteLinks(), Rotation(3))
+    publisher.publish(article())
+    folder.move(POST, f"old_post/2022-04-28-{CODE}.md")
+    again = publisher.publish(article())
+    assert again.outcome.status == "unchanged" and not again.post_written
+    assert not (tmp_path / "site" / POST).exists()
+
+
+def test_a_changed_article_replaces_its_rotated_copy_with_one_post(tmp_path, store):
+    folder = ExportFolder(tmp_path / "site")
+    publisher = Publisher(store, folder, SiteLinks(), Rotation(3))
+    publisher.publish(article())
+    folder.move(POST, f"old_post/2022-04-28-{CODE}.md")
+    assert publisher.publish(article(body="<p>更正</p>")).outcome.status == "updated"
+    assert "更正" in (tmp_path / "site" / POST).read_text(encoding="utf-8")
+    assert not (tmp_path / "site" / "old_post" / f"2022-04-28-{CODE}.md").exists()
+
+
+def test_a_new_date_moves_the_post_to_its_new_name(tmp_path, store):
+    publisher = Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks())
+    publisher.publish(article())
+    publisher.publish(article(published=datetime(2022, 4, 29, 9, 0, tzinfo=BEIJING)))
+    assert sorted(p.name for p in (tmp_path / "site" / "_posts").iterdir()) == [f"2022-04-29-{CODE}.md"]
+
+
+def test_an_export_failure_keeps_the_row_and_says_why(tmp_path, store):
+    (tmp_path / "site").write_text("a file where the folder should be")
+    published = Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks()).publish(article())
+    assert published.outcome.status == "new" and not published.post_written
+    assert "Not a directory" in published.export_error
+    assert store.get(CODE) is not None
