@@ -86,3 +86,16 @@ def test_withdrawn_and_missing_articles_are_remembered_and_checked_again_on_refr
     returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server, FINEWS_REFRESH="1"))
     assert returncode == 0, log[-2000:]
     assert {WITHDRAWN, MISSING} <= set(server_stats(replay_server)["share_pages"])
+
+
+def test_rotation_after_a_crawl_archives_old_posts_and_a_refresh_leaves_them_there(tmp_path, replay_server):
+    rotating = _settings(tmp_path, replay_server, FINEWS_ROTATE_DAYS="3")
+    returncode, log, stats = run_crawl(tmp_path, rotating)
+    assert returncode == 0, log[-2000:]
+    archived = list((tmp_path / "site" / "old_post").glob("*.md"))
+    assert not list((tmp_path / "site" / "_posts").glob("*.md"))  # the corpus is from 2021-2022
+    assert len(archived) == stats["finews/posts/rotated"] == stats["finews/articles/new"]
+    returncode, log, stats = run_crawl(tmp_path, {**rotating, "FINEWS_REFRESH": "1"})
+    assert returncode == 0, log[-2000:]
+    assert stats.get("finews/posts/written", 0) == 0 and stats.get("finews/posts/rotated") == 0
+    assert sorted((tmp_path / "site" / "old_post").glob("*.md")) == sorted(archived)

@@ -1,12 +1,16 @@
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 
 import pytest
 
-from finews_crawler.runlock import RunLocked, run_lock
+from conftest import crawl_command, crawl_outcome
+from finews_crawler.replay.server import ReplayServer
+from finews_crawler.runlock import EXIT_LOCKED, RunLocked, run_lock
+from helpers import REPO
 
 HOLD = """
 import sys, time
@@ -77,3 +81,78 @@ def test_postgresql_runs_in_one_schema_exclude_each_other(postgres_url):
         with pytest.raises(RunLocked, match="advisory lock"):
             with run_lock(None, postgres_url, "crawl"):
                 pass
+
+
+# -- two crawls against one database and export folder ----------------------------------------
+
+def _start_crawl(tmp_path, server, name, **extra):
+    settings = {"FINEWS_API_BASE": server.url, "FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                "FINEWS_EXPORT_DIR": str(tmp_path / "site"), "FINEWS_FEED_PAGE_SIZE": "20", **extra}
+    return subprocess.Popen(crawl_command(tmp_path, settings, name=name), cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _wait_until_locked(tmp_path, process):
+    lock = tmp_path / "site" / ".finews.lock"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if lock.exists() and f'"pid": {process.pid}' in lock.read_text():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the first crawl never took the lock")
+
+
+@pytest.fixture
+def slow_server(replay_site):
+    with ReplayServer(replay_site, latency=0.3) as server:
+        yield server
+
+
+def _one_copy_of_each_post(tmp_path):
+    names = [p.name for p in (tmp_path / "site").rglob("*") if p.is_file() and "NW" in p.name]
+    assert len(names) == len(set(names)) and not list((tmp_path / "site").rglob("*.tmp"))
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        (rows,) = connection.execute("select count(*) from articles").fetchone()
+    assert rows == len(names)
+    return rows
+
+
+@pytest.mark.e2e
+def test_a_second_crawl_started_during_the_first_exits_at_once_with_status_75(tmp_path, slow_server):
+    first = _start_crawl(tmp_path, slow_server, "first")
+    _wait_until_locked(tmp_path, first)
+    second = _start_crawl(tmp_path, slow_server, "second")
+    _, second_err = second.communicate(timeout=120)
+    assert second.returncode == EXIT_LOCKED
+    assert f"finews crawl: not started, crawl (pid {first.pid} on" in second_err and "FINEWS_LOCK_WAIT" in second_err
+    assert "Traceback" not in second_err
+    assert first.poll() is None  # it was refused while the first still ran
+    first.communicate(timeout=300)
+    assert first.returncode == 0
+    _, stats = crawl_outcome(tmp_path, "first")
+    assert _one_copy_of_each_post(tmp_path) == stats["finews/articles/new"] > 100
+
+
+@pytest.mark.e2e
+def test_with_a_wait_the_second_crawl_runs_after_the_first_and_adds_no_copies(tmp_path, slow_server):
+    first = _start_crawl(tmp_path, slow_server, "first")
+    _wait_until_locked(tmp_path, first)
+    second = _start_crawl(tmp_path, slow_server, "second", FINEWS_LOCK_WAIT="300")
+    first.communicate(timeout=300)
+    second.communicate(timeout=300)
+    assert (first.returncode, second.returncode) == (0, 0)
+    first_stats, second_stats = crawl_outcome(tmp_path, "first")[1], crawl_outcome(tmp_path, "second")[1]
+    assert second_stats.get("finews/articles/new", 0) == 0 and second_stats["finews/articles/skipped"] > 0
+    assert _one_copy_of_each_post(tmp_path) == first_stats["finews/articles/new"]
+
+
+@pytest.mark.e2e
+def test_a_crawl_killed_while_holding_the_lock_does_not_block_the_next(tmp_path, slow_server):
+    first = _start_crawl(tmp_path, slow_server, "first")
+    _wait_until_locked(tmp_path, first)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.communicate()
+    second = _start_crawl(tmp_path, slow_server, "second")
+    second.communicate(timeout=300)
+    assert second.returncode == 0, crawl_outcome(tmp_path, "second")[0][-2000:]
+    _one_copy_of_each_post(tmp_path)
