@@ -57,6 +57,10 @@ def test_feeds_from_yaml_become_feed_specs(tmp_path):
     ("page_size: 500\n", "1..100"),
     ("key: [unclosed\n", "cannot read config"),
     ("settings: [1]\n", "`settings` must be a mapping"),
+    ("rotate_days: -1\n", "FINEWS_ROTATE_DAYS cannot be negative"),
+    ("rotate_days: 3\nrotate_archive: ../elsewhere\n", "FINEWS_ROTATE_ARCHIVE must be a folder inside"),
+    ("rotate_days: 3\nrotate_archive: _posts/old\n", "other than _posts"),
+    ("lock_wait: -5\n", "FINEWS_LOCK_WAIT is in seconds"),
 ])
 def test_a_bad_config_file_stops_with_a_message_naming_the_problem(tmp_path, content, message):
     path = tmp_path / "bad.yml"
@@ -68,3 +72,9 @@ def test_a_bad_config_file_stops_with_a_message_naming_the_problem(tmp_path, con
 def test_a_missing_named_config_file_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read config"):
         settings_with(tmp_path / "nope.yml")
+
+
+def test_rotation_is_off_by_default_and_on_with_a_window():
+    assert FinewsConfig.from_settings(settings_with()).rotation is None
+    rotation = FinewsConfig.from_settings(settings_with(FINEWS_ROTATE_DAYS="3", FINEWS_ROTATE_ARCHIVE="archive/")).rotation
+    assert (rotation.days, rotation.archive) == (3, "archive")
