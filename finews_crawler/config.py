@@ -55,6 +55,10 @@ YAML_KEYS: dict[str, str] = {
     "rotate_days": "FINEWS_ROTATE_DAYS",
     "rotate_archive": "FINEWS_ROTATE_ARCHIVE",
     "lock_wait": "FINEWS_LOCK_WAIT",
+    "redis_url": "FINEWS_REDIS_URL",
+    "redis_prefix": "FINEWS_REDIS_PREFIX",
+    "role": "FINEWS_ROLE",
+    "worker_wait": "FINEWS_WORKER_WAIT",
 }
 
 
@@ -143,6 +147,10 @@ class FinewsConfig:
     refresh_max_age: timedelta | None = None
     rotation: Rotation | None = None
     lock_wait: float = 0.0
+    redis_url: str = ""
+    redis_prefix: str = "finews"
+    role: str = "coordinator"
+    run_lock: bool = True  # distributed workers share the coordinator's run and take no lock
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
@@ -174,6 +182,14 @@ class FinewsConfig:
         lock_wait = settings.getfloat("FINEWS_LOCK_WAIT", 0.0)
         if lock_wait < 0:
             raise ConfigError(f"FINEWS_LOCK_WAIT is in seconds and cannot be negative, got {lock_wait}")
+        redis_url = str(settings.get("FINEWS_REDIS_URL") or "")
+        if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError(f"FINEWS_REDIS_URL must be a redis://, rediss:// or unix:// URL, got {redis_url!r}")
+        if redis_url and not api_base:
+            raise ConfigError("FINEWS_REDIS_URL needs FINEWS_API_BASE: every process must crawl the same source")
+        role = str(settings.get("FINEWS_ROLE") or "coordinator")
+        if role not in ("coordinator", "worker"):
+            raise ConfigError(f"FINEWS_ROLE must be coordinator or worker, got {role!r}")
         return cls(
             api_base=api_base,
             share_base=share_base,
@@ -190,6 +206,10 @@ class FinewsConfig:
             refresh_max_age=timedelta(hours=max_age) if max_age else None,
             rotation=_rotation(settings),
             lock_wait=lock_wait,
+            redis_url=redis_url,
+            redis_prefix=str(settings.get("FINEWS_REDIS_PREFIX") or "finews"),
+            role=role,
+            run_lock=settings.getbool("FINEWS_RUN_LOCK", True) and not (redis_url and role == "worker"),
         )
 
     def share_url(self, info_code: str, share_base: str | None = None) -> str:

@@ -8,7 +8,7 @@ BOT_NAME = "finews"
 SPIDER_MODULES = ["finews_crawler.spiders"]
 NEWSPIDER_MODULE = "finews_crawler.spiders"
 COMMANDS_MODULE = "finews_crawler.commands"
-ADDONS = {"finews_crawler.config.YamlConfig": 0}
+ADDONS = {"finews_crawler.config.YamlConfig": 0, "finews_crawler.distributed.DistributedAddon": 10}
 
 # --- the source -------------------------------------------------------------
 # Unset: crawl the bundled replay site on a free loopback port.
@@ -41,6 +41,12 @@ FINEWS_LOCK_WAIT = 0
 FINEWS_RUN_LOCK = True  # off only where something else keeps runs apart (distributed workers)
 FINEWS_STATS_FILE = ""  # a path: every run's stats as JSON, for monitoring
 
+# --- scaling out (scrapy-redis; pip install 'finews[distributed]') --------------
+FINEWS_REDIS_URL = ""  # redis://[:password@]host:6379/0 — set: share one request queue over Redis
+FINEWS_REDIS_PREFIX = "finews"  # key prefix of this job's queue, fingerprints and coordinator key
+FINEWS_ROLE = "coordinator"  # one coordinator reads the feeds; "worker": only fetch from the queue
+FINEWS_WORKER_WAIT = 30  # seconds a worker waits for a coordinator to appear
+
 # --- politeness and robustness ---------------------------------------------
 USER_AGENT = "finews/0.1 (news mirror crawler; Scrapy)"
 ROBOTSTXT_OBEY = True
@@ -65,6 +71,7 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.telnet.TelnetConsole": None,
     "finews_crawler.summary.RunSummary": 500,
+    "finews_crawler.jobdir.JobDirGuard": 0,
 }
 
 ITEM_PIPELINES = {

@@ -19,7 +19,7 @@ class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         config = finews_config(self.settings)
-        if not self.settings.getbool("FINEWS_RUN_LOCK", True):
+        if not config.run_lock:
             super().run(args, opts)
             return
         status = run_locked("crawl", config.export_dir, config.database_url, config.lock_wait,

@@ -94,6 +94,9 @@ class FinewsSpider(Spider):
                     count_drop(self.crawler.stats, "invalid_info_code")
                     self.logger.error("Ignoring infocodes entry %r: not an infoCode (%s)", code, INFO_CODE.pattern)
             return
+        if self.config.redis_url and self.config.role == "worker":
+            self.logger.info("Worker: fetching share pages from the shared queue")
+            return
         for feed in self.config.feeds:
             yield self._feed_request(feed, 1)
 
@@ -107,6 +110,7 @@ class FinewsSpider(Spider):
             cb_kwargs={"feed": feed.name, "page": page},
             dont_filter=True,  # feeds are the roots of every run, resumed or not
             priority=10,
+            meta={"finews_local": True},  # distributed: the coordinator reads every feed page itself
         )
 
     async def parse_feed(self, response: Response, feed: str, page: int) -> AsyncIterator[Request]:

@@ -1,0 +1,53 @@
+"""`scrapy resetjob [--force]`: drop the shared Redis queue and fingerprints of this job.
+
+Nothing clears them by accident (no process flushes the queue when it
+finishes); this is the deliberate way, e.g. after changing the source or to
+abandon a backfill.  It refuses while a coordinator is running, unless
+--force.  Stored articles are not touched: the next run starts a new job.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from . import finews_config
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[--force]"
+
+    def short_desc(self) -> str:
+        return "Clear the shared Redis queue and request fingerprints (distributed mode)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--force", action="store_true", help="even while a coordinator is running")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        config = finews_config(self.settings)
+        if not config.redis_url:
+            raise UsageError("resetjob clears the Redis queue: set FINEWS_REDIS_URL", print_help=False)
+        from redis import Redis
+        from redis.exceptions import RedisError
+
+        prefix = config.redis_prefix
+        keys = [f"{prefix}:requests", f"{prefix}:dupefilter", f"{prefix}:coordinator"]
+        try:
+            server = Redis.from_url(config.redis_url)
+            holder = server.get(keys[2])
+            if holder and not opts.force:
+                raise UsageError(f"a coordinator ({holder.decode()}) is running this job; stop it or use --force",
+                                 print_help=False)
+            waiting = server.zcard(keys[0])
+            server.delete(*keys)
+        except RedisError as exc:
+            raise UsageError(f"resetjob: Redis: {exc}", print_help=False) from None
+        print(f"finews resetjob: cleared {prefix}:* ({waiting} requests were waiting)")

@@ -1,0 +1,127 @@
+"""The Redis scheduler and dupefilter, with finews's job rules and without scrapy-redis's sharp edges.
+
+- The queue and fingerprints persist: no process flushes them when it finishes.
+- Feed requests (`meta["finews_local"]`) stay in the coordinator's memory: the
+  coordinator must see every feed page to merge an article listed twice.
+- A job: the coordinator announces itself under `{prefix}:coordinator` (a key
+  with a TTL it keeps refreshing), so workers keep waiting while it may still
+  add requests, and stop when the queue is empty and no coordinator is left.
+  A coordinator that starts with an empty shared queue starts a new job: it
+  clears the fingerprints of the previous one, so an article a killed worker
+  had in flight is dispatched again.  A non-empty queue is resumed.
+- Stats and logging without the deprecated `spider=` arguments of Scrapy 2.19.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections import deque
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+
+from . import key_prefix
+
+logger = logging.getLogger(__name__)
+
+COORDINATOR_TTL = 60  # seconds a dead coordinator keeps workers waiting
+HEARTBEAT = 10
+
+
+class RedisDupeFilter(RFPDupeFilter):
+    def log(self, request: Request, spider: Spider) -> None:
+        if self.debug or self.logdupes:
+            logger.debug("Filtered duplicate request %s%s", request,
+                         "" if self.debug else " - no more duplicates will be shown")
+            self.logdupes = self.debug
+        spider.crawler.stats.inc_value("dupefilter/filtered")
+
+
+class RedisScheduler(Scheduler):
+    role: str
+    coordinator_key: str
+    worker_wait: float
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisScheduler:
+        instance = super().from_crawler(crawler)
+        settings = crawler.settings
+        instance.role = settings.get("FINEWS_ROLE") or "coordinator"
+        instance.coordinator_key = f"{key_prefix(settings)}:coordinator"
+        instance.worker_wait = settings.getfloat("FINEWS_WORKER_WAIT", 30.0)
+        instance.local = deque()
+        instance.identity = f"{socket.gethostname()}:{os.getpid()}"
+        instance.started = time.monotonic()
+        instance.beat = 0.0
+        instance.coordinator_seen = False
+        return instance
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.queue = self._make_queue(spider)
+        if not self.df:
+            self.df = RedisDupeFilter.from_spider(spider)
+        waiting = len(self.queue)
+        if self.role == "coordinator":
+            self._announce()
+            if waiting:
+                logger.info("Resuming the shared job: %d requests waiting in Redis (%s)", waiting, self.queue.key)
+            else:
+                self.df.clear()
+                logger.info("Starting a new shared job in Redis (%s)", self.queue.key)
+        else:
+            logger.info("Worker %s: %d requests waiting in Redis (%s)", self.identity, waiting, self.queue.key)
+
+    def _make_queue(self, spider: Spider) -> Any:
+        from scrapy.utils.misc import load_object
+        return load_object(self.queue_cls)(server=self.server, spider=spider, key=self.queue_key,
+                                           serializer=self.serializer)
+
+    def close(self, reason: str) -> None:
+        if self.role == "coordinator":
+            self.server.delete(self.coordinator_key)
+
+    def _announce(self) -> None:
+        self.server.set(self.coordinator_key, self.identity, ex=COORDINATOR_TTL)
+        self.beat = time.monotonic()
+
+    def enqueue_request(self, request: Request) -> bool:
+        if request.meta.get("finews_local"):
+            self.local.append(request)
+            return True
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Request | None:
+        if self.role == "coordinator" and time.monotonic() - self.beat > HEARTBEAT:
+            self._announce()
+        if self.local:
+            return self.local.popleft()
+        request = self.queue.pop()
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self) -> bool:
+        if self.local or len(self.queue) > 0:
+            return True
+        if self.role == "coordinator":
+            return False
+        # A worker waits while a coordinator may still add requests, or (up to FINEWS_WORKER_WAIT) for one to start.
+        if self.server.exists(self.coordinator_key):
+            self.coordinator_seen = True
+            return True
+        return not self.coordinator_seen and time.monotonic() - self.started < self.worker_wait
+
+    def __len__(self) -> int:
+        return len(self.local) + len(self.queue)
