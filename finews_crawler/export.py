@@ -86,6 +86,14 @@ class ExportFolder:
         except OSError as exc:
             raise ExportError(f"cannot move {relative} to {destination}: {exc.strerror or exc}") from exc
 
+    def sweep_temporary(self) -> int:
+        """Delete temporary files a killed run left behind; only a run holding the lock may."""
+        swept = 0
+        for path in self.root.rglob(".finews-*.tmp") if self.root.is_dir() else []:
+            path.unlink(missing_ok=True)
+            swept += 1
+        return swept
+
     def scaffold(self, kind: str) -> list[str]:
         """Add the site builder's starter files that are missing; never overwrite one."""
         source = SCAFFOLDS / kind

@@ -50,7 +50,8 @@ class Publisher:
     def publish(self, item: Article) -> Published:
         post = render_post(item, self.links)
         path = f"{POSTS_DIR}/{post_filename(item.info_code, item.published)}"  # type: ignore[arg-type]
-        outcome = self.store.upsert(row_values(item, post, path)) if self.store else Outcome("new")
+        values = {**row_values(item, post, path), "post_exported": self.folder is None}
+        outcome = self.store.upsert(values) if self.store else Outcome("new")
         if self.folder is None or (outcome.status == "unchanged" and self._post_exists(path)):
             return Published(outcome, post_written=False)
         try:
@@ -58,7 +59,21 @@ class Publisher:
             self.ensure_category_page(item.category, item.tags[0] if item.tags else item.category)
         except ExportError as exc:
             return Published(outcome, post_written=False, export_error=str(exc))
+        if self.store:
+            self.store.mark_exported(item.info_code)
         return Published(outcome, post_written=True)
+
+    def repair(self) -> list[str]:
+        """Write the posts of rows a killed run stored but never exported; their infoCodes."""
+        if self.store is None or self.folder is None:
+            return []
+        repaired = []
+        for row in self.store.unexported():
+            self.write_post(row.post_path, row.post)
+            self.ensure_category_page(row.category, row.tags[0] if row.tags else row.category)
+            self.store.mark_exported(row.info_code)
+            repaired.append(row.info_code)
+        return repaired
 
     def _post_exists(self, path: str) -> bool:
         assert self.folder is not None

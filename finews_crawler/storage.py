@@ -21,7 +21,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import JSON, DateTime, Engine, String, Text, create_engine, delete, event, select, text, update
+from sqlalchemy import JSON, Boolean, DateTime, Engine, String, Text, create_engine, delete, event, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -73,6 +73,8 @@ class ArticleRow(Base):
     post: Mapped[str] = mapped_column(Text)
     post_path: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # False between the row's commit and its post file's rename: a killed run's gap.
+    post_exported: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -197,6 +199,15 @@ class ArticleStore:
         if before is None:
             return Outcome("new")
         return Outcome("updated", before.post_path if before.post_path != values["post_path"] else None)
+
+    def mark_exported(self, info_code: str) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(ArticleRow).where(ArticleRow.info_code == info_code).values(post_exported=True))
+
+    def unexported(self) -> list[ArticleRow]:
+        """Rows whose post never reached the export folder (a killed run, a full disk)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.scalars(select(ArticleRow).where(ArticleRow.post_exported.is_(False))))
 
     def get(self, info_code: str) -> ArticleRow | None:
         with Session(self.engine, expire_on_commit=False) as session:

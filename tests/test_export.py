@@ -51,3 +51,11 @@ def test_scaffold_adds_missing_starter_files_and_never_overwrites(tmp_path):
     assert "_config.yml" not in added and "_layouts/post.html" in added
     assert (tmp_path / "_config.yml").read_text() == "title: mine\n"
     assert folder.scaffold("jekyll") == []
+
+
+def test_sweeping_removes_only_temporary_files(tmp_path):
+    folder = ExportFolder(tmp_path)
+    folder.write("_posts/a.md", "post")
+    (tmp_path / "_posts" / ".finews-x.tmp").write_text("half")
+    assert folder.sweep_temporary() == 1
+    assert [p.name for p in (tmp_path / "_posts").iterdir()] == ["a.md"]

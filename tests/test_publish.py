@@ -78,3 +78,20 @@ def test_an_export_failure_keeps_the_row_and_says_why(tmp_path, store):
     assert published.outcome.status == "new" and not published.post_written
     assert "Not a directory" in published.export_error
     assert store.get(CODE) is not None
+
+
+def test_a_row_stored_by_a_run_killed_before_its_post_was_written_is_repaired(tmp_path, store):
+    from finews_crawler.jekyll import render_post
+    from finews_crawler.publish import row_values
+    post = render_post(article(), SiteLinks())
+    store.upsert({**row_values(article(), post, POST), "post_exported": False})  # then SIGKILL
+    publisher = Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks())
+    assert publisher.repair() == [CODE]
+    assert (tmp_path / "site" / POST).read_text(encoding="utf-8") == post
+    assert store.unexported() == [] and publisher.repair() == []
+
+
+def test_a_published_row_is_marked_exported_only_once_its_post_is_written(tmp_path, store):
+    (tmp_path / "site").write_text("not a folder")
+    Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks()).publish(article())
+    assert [row.info_code for row in store.unexported()] == [CODE]

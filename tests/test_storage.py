@@ -36,7 +36,7 @@ def test_sqlite_file_and_its_folder_are_created(tmp_path):
 def test_the_schema_comes_from_alembic_and_migrating_again_is_a_no_op(store):
     migrate(store.engine)
     with store.engine.connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalars().all() == ["0002"]
+        assert connection.execute(text("select version_num from alembic_version")).scalars().all() == ["0003"]
 
 
 def test_two_stores_opening_one_database_at_once_both_work(database_url):
@@ -123,6 +123,6 @@ def test_a_database_of_the_first_schema_is_upgraded_with_its_rows(database_url):
             " 'u', 'u', 'r', 'b', 'p', '_posts/x.md', 'h', '2026-01-01', '2026-01-01', '2026-01-01')"))
     store = ArticleStore(engine)
     row = store.get("NW202204282363799455")
-    assert row is not None and row.title == "t" and row.media == "" and row.page_media == ""
+    assert row is not None and row.title == "t" and row.media == "" and row.page_media == "" and row.post_exported
     assert store.gone() == {}
     store.close()

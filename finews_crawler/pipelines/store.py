@@ -51,6 +51,8 @@ class StorePipeline:
             self.publisher.store = await self._run(ArticleStore.from_url, self.config.database_url)
         if self.folder is not None:
             await self._export_step("prepare the export folder", self._scaffold)
+            if self.config.run_lock:
+                await self._export_step("export the posts a killed run left out", self._repair)
         if self.publisher.store is None and self.folder is None:
             logger.warning("Both stores are off (FINEWS_STORE_DATABASE, FINEWS_STORE_EXPORT): articles are not kept")
 
@@ -70,9 +72,18 @@ class StorePipeline:
 
     def _scaffold(self) -> None:
         assert self.folder is not None
+        if self.config.run_lock and (swept := self.folder.sweep_temporary()):
+            logger.warning("Removed %d temporary files a killed run left in %s", swept, self.folder.root)
         added = self.folder.scaffold("jekyll")
         if added:
             logger.info("Added Jekyll starter files to %s: %s", self.folder.root, ", ".join(added))
+
+    def _repair(self) -> None:
+        repaired = self.publisher.repair()
+        self.stats.set_value(POSTS + "repaired", len(repaired))
+        if repaired:
+            logger.warning("Wrote %d posts a previous run stored but did not export: %s", len(repaired),
+                           ", ".join(repaired[:10]) + (" …" if len(repaired) > 10 else ""))
 
     def _rotate(self) -> None:
         assert self.folder is not None and self.config.rotation is not None

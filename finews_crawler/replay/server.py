@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import logging
 import threading
 import time
@@ -38,6 +39,11 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.kinds: Counter[str] = Counter()
         self.share_pages: Counter[str] = Counter()
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A client that hung up (a killed crawl) is not the server's error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -1,0 +1,25 @@
+"""Remember whether a row's post reached the export folder, so a killed run's gap is repaired.
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("articles") as batch:
+        batch.add_column(sa.Column("post_exported", sa.Boolean, nullable=False, server_default=sa.true()))
+        batch.create_index("ix_articles_post_exported", ["post_exported"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("articles") as batch:
+        batch.drop_index("ix_articles_post_exported")
+        batch.drop_column("post_exported")
