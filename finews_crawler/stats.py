@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NoReturn
 
 from scrapy.exceptions import DropItem
@@ -19,6 +20,17 @@ def count_drop(stats: StatsCollector, reason: str) -> None:
 
 def count_error(stats: StatsCollector, kind: str) -> None:
     stats.inc_value(ERRORS + kind)
+
+
+# Drops that say nothing about the article (our database failed): fetch it again next run.
+RETRYABLE_DROPS = frozenset({"not_stored"})
+_REASON = re.compile(r"\[(\w+)\] ")
+
+
+def drop_reason(exception: BaseException) -> str | None:
+    """The reason `drop` put in a DropItem's message, if it was `drop`'s."""
+    match = _REASON.match(str(exception))
+    return match.group(1) if match else None
 
 
 def drop(stats: StatsCollector, reason: str, message: str) -> NoReturn:

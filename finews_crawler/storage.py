@@ -95,6 +95,21 @@ class GoneRow(Base):
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PendingRow(Base):
+    """An article whose share page was dispatched and that is neither stored nor gone yet.
+
+    The feed entry is kept, so a run after a crash (or after a killed worker)
+    dispatches it again without finding it in the feeds: feed paging stops at
+    the first known page, and the gap may lie deeper.
+    """
+
+    __tablename__ = "pending"
+
+    info_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)
+    dispatched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # Columns an upsert rewrites when the content changed (everything but the key and created_at).
 UPDATED_COLUMNS = tuple(c.name for c in ArticleRow.__table__.columns if c.name not in {"info_code", "created_at"})
 
@@ -196,6 +211,7 @@ class ArticleStore:
             )
             session.execute(statement)
             session.execute(delete(GoneRow).where(GoneRow.info_code == values["info_code"]))
+            session.execute(delete(PendingRow).where(PendingRow.info_code == values["info_code"]))
         if before is None:
             return Outcome("new")
         return Outcome("updated", before.post_path if before.post_path != values["post_path"] else None)
@@ -240,6 +256,27 @@ class ArticleStore:
                 index_elements=[GoneRow.info_code],
                 set_={"reason": statement.excluded.reason, "checked_at": statement.excluded.checked_at},
             ))
+            session.execute(delete(PendingRow).where(PendingRow.info_code.in_(list(gone))))
+
+    def add_pending(self, entries: list[dict[str, Any]]) -> None:
+        """Record dispatched articles (feed entries with an `info_code`) until they are stored or gone."""
+        if not entries:
+            return
+        now = datetime.now(UTC)
+        with Session(self.engine) as session, session.begin():
+            for start in range(0, len(entries), 500):
+                rows = [{"info_code": e["info_code"], "entry": e, "dispatched_at": now}
+                        for e in entries[start:start + 500]]
+                statement = self._insert(PendingRow).values(rows)
+                session.execute(statement.on_conflict_do_update(
+                    index_elements=[PendingRow.info_code],
+                    set_={"entry": statement.excluded.entry, "dispatched_at": statement.excluded.dispatched_at},
+                ))
+
+    def pending(self) -> list[dict[str, Any]]:
+        """The feed entries of dispatched articles that are neither stored nor gone."""
+        with Session(self.engine) as session:
+            return list(session.scalars(select(PendingRow.entry).order_by(PendingRow.info_code)))
 
     def gone(self) -> dict[str, str]:
         with Session(self.engine) as session:

@@ -141,3 +141,36 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'db' / 'finews.sqlite3'}"
     return request.getfixturevalue("postgres_url")
+
+
+REDIS_URL = os.environ.get("FINEWS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@dataclass
+class RedisJob:
+    """A Redis server and a key prefix of this test's own (its keys are deleted afterwards)."""
+
+    url: str
+    prefix: str
+    client: Any
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}:{name}"
+
+
+@pytest.fixture
+def redis_job() -> Iterator[RedisJob]:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        client.close()
+        _require_or_skip("Redis", str(exc))
+    job = RedisJob(REDIS_URL, f"finews-test-{uuid.uuid4().hex[:12]}", client)
+    yield job
+    keys = list(client.scan_iter(f"{job.prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()

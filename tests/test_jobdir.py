@@ -43,7 +43,7 @@ def slow_server(replay_site):
 def _settings(tmp_path, server):
     return {"FINEWS_API_BASE": server.url, "FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "FINEWS_EXPORT_DIR": str(tmp_path / "site"), "JOBDIR": str(tmp_path / "job"),
-            "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "AUTOTHROTTLE_ENABLED": "0"}
+            "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "AUTOTHROTTLE_ENABLED": "0", "FINEWS_FEED_PAGE_SIZE": "20"}
 
 
 def _crawl_until_some_posts(tmp_path, server, name, at_least=20):
@@ -82,6 +82,7 @@ def test_a_crawl_killed_with_sigkill_resumes_with_nothing_lost_or_duplicated(tmp
     log, stats = _resume(tmp_path, slow_server)
     assert not list((tmp_path / "site").rglob("*.tmp"))
     assert "did not stop cleanly; discarding its request queue" in log
+    assert stats["finews/articles/resumed"] >= len(crawl.posts) - len(before)  # from the pending table
     assert _stored(tmp_path) == set(crawl.posts)
     assert stats["finews/articles/new"] == len(crawl.posts) - len(before)
     posts = [p.name for p in (tmp_path / "site" / "_posts").glob("*.md")]

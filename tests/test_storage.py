@@ -126,3 +126,14 @@ def test_a_database_of_the_first_schema_is_upgraded_with_its_rows(database_url):
     assert row is not None and row.title == "t" and row.media == "" and row.page_media == "" and row.post_exported
     assert store.gone() == {}
     store.close()
+
+
+def test_pending_entries_last_until_the_article_is_stored_or_gone(store):
+    entries = [{"info_code": code, "title": "t", "time": "2022-04-28 13:52:55", "media": "", "digest": "",
+                "feeds": ["roll"]} for code in ("NW202204282363799455", "NW202205312399000001", "NW202205312399000003")]
+    store.add_pending(entries)
+    store.add_pending(entries[:1])  # dispatched again: still one row
+    assert [e["info_code"] for e in store.pending()] == [e["info_code"] for e in entries]
+    store.upsert(values())
+    store.mark_gone({"NW202205312399000001": "withdrawn"})
+    assert store.pending() == [entries[2]]

@@ -31,7 +31,7 @@ from ..items import Article
 from ..pages import PageError, PageFields, has_text, read_text_api, share_page_for
 from ..replay.server import ReplayServer
 from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
-from ..stats import count_drop, count_error
+from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
 from ..storage import ArticleStore
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class FinewsSpider(Spider):
         self._gone: dict[str, str] = {}  # infoCode -> why the source no longer has it
         self._replay: ReplayServer | None = None
         self._index: ArticleStore | None = None
+        self._dispatching: asyncio.Task[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinewsSpider:
@@ -57,6 +58,7 @@ class FinewsSpider(Spider):
         spider.config = FinewsConfig.from_settings(crawler.settings)
         spider.feeds = {feed.name: feed for feed in spider.config.feeds}
         crawler.signals.connect(spider._dispatch_articles, signal=signals.spider_idle)
+        crawler.signals.connect(spider._item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
@@ -97,6 +99,7 @@ class FinewsSpider(Spider):
         if self.config.redis_url and self.config.role == "worker":
             self.logger.info("Worker: fetching share pages from the shared queue")
             return
+        await self._resume_pending()
         for feed in self.config.feeds:
             yield self._feed_request(feed, 1)
 
@@ -169,15 +172,45 @@ class FinewsSpider(Spider):
         self.logger.error("Feed %s page %s failed (%s): %s", request.cb_kwargs.get("feed"),
                           request.cb_kwargs.get("page"), request.url, failure.getErrorMessage())
 
+    async def _resume_pending(self) -> None:
+        """Articles an earlier run dispatched but never stored (it was killed): dispatch them again."""
+        if self._index is None:
+            return
+        entries = await asyncio.to_thread(self._index.pending)
+        for data in entries:
+            self._collect(FeedEntry(**data))
+        if entries:
+            self.crawler.stats.set_value("finews/articles/resumed", len(entries))
+            self.logger.warning("%d articles an earlier run dispatched but did not store are fetched again",
+                                len(entries))
+
     def _dispatch_articles(self) -> None:
-        """Feeds are done: request every collected article's share page once."""
+        """Feeds are done: record the collected articles as pending, then request each share page once."""
+        if self._dispatching is not None and not self._dispatching.done():
+            raise DontCloseSpider
         if not self._pending:
             return
         pending, self._pending = self._pending, {}
         self.logger.info("Feeds listed %d articles; fetching their share pages", len(pending))
-        for entry in pending.values():
-            self.crawler.engine.crawl(self._share_request(entry))
+        self._dispatching = asyncio.ensure_future(self._dispatch(list(pending.values())))
         raise DontCloseSpider
+
+    async def _dispatch(self, entries: list[FeedEntry]) -> None:
+        if self._index is not None:
+            try:
+                await asyncio.to_thread(self._index.add_pending, [entry.to_dict() for entry in entries])
+            except SQLAlchemyError as exc:
+                count_error(self.crawler.stats, "database")
+                self.logger.error("Cannot record the dispatched articles (a crash now would need a refresh "
+                                  "to find them again): %s", exc)
+        for entry in entries:
+            self.crawler.engine.crawl(self._share_request(entry))
+
+    def _item_dropped(self, item: Article, exception: Exception) -> None:
+        """An article dropped as unusable is settled like a withdrawn one: not fetched again unless refreshed."""
+        reason = drop_reason(exception)
+        if reason and reason not in RETRYABLE_DROPS:
+            self._gone[item.info_code] = reason
 
     # -- articles --------------------------------------------------------------
 

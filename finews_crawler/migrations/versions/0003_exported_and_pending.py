@@ -1,4 +1,4 @@
-"""Remember whether a row's post reached the export folder, so a killed run's gap is repaired.
+"""What a killed run leaves to finish: posts not yet exported, articles dispatched but not stored.
 
 Revision ID: 0003
 Revises: 0002
@@ -14,6 +14,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "pending",
+        sa.Column("info_code", sa.String(40), primary_key=True),
+        sa.Column("entry", sa.JSON, nullable=False),
+        sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=False),
+    )
     with op.batch_alter_table("articles") as batch:
         batch.add_column(sa.Column("post_exported", sa.Boolean, nullable=False, server_default=sa.true()))
         batch.create_index("ix_articles_post_exported", ["post_exported"])
@@ -23,3 +29,4 @@ def downgrade() -> None:
     with op.batch_alter_table("articles") as batch:
         batch.drop_index("ix_articles_post_exported")
         batch.drop_column("post_exported")
+    op.drop_table("pending")
