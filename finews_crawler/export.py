@@ -7,8 +7,8 @@ new one, never half of one.  Paths are checked to stay inside the folder.
 
 from __future__ import annotations
 
+import itertools
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,13 +24,36 @@ class ExportError(OSError):
 class ExportFolder:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self._prefix = f"{self.root}{os.sep}"
+        self._folders: set[str] = set()  # folders known to exist
+        self._names = itertools.count()
 
     def path(self, relative: str) -> Path:
-        """The absolute path of `relative`, refusing anything that escapes the folder."""
-        target = (self.root / relative).resolve()
-        if not target.is_relative_to(self.root) or target == self.root:
+        """The absolute path of `relative`, refusing anything that escapes the folder.
+
+        The check is lexical (no symlink resolution, one per file would dominate
+        the export's cost): names come from validated infoCodes and slugs, and a
+        symlink the owner put inside the folder is theirs to keep.
+        """
+        target = os.path.normpath(os.path.join(self._prefix, relative))
+        if not target.startswith(self._prefix):
             raise ExportError(f"refusing to write {relative!r}: outside the export folder {self.root}")
-        return target
+        return Path(target)
+
+    def _temporary(self, folder: Path) -> tuple[int, str]:
+        """A new temporary file in `folder` (same file system as the target, so the rename is atomic)."""
+        if str(folder) not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(str(folder))
+        while True:
+            name = os.path.join(folder, f".finews-{os.getpid()}-{next(self._names)}.tmp")
+            try:
+                return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), name
+            except FileExistsError:
+                continue
+            except FileNotFoundError:  # the folder was removed under us
+                self._folders.discard(str(folder))
+                folder.mkdir(parents=True, exist_ok=True)
 
     def exists(self, relative: str) -> bool:
         return self.path(relative).exists()
@@ -46,14 +69,12 @@ class ExportFolder:
         """A text stream that replaces `relative` when the block ends, and leaves no trace if it fails."""
         target = self.path(relative)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".finews-", suffix=".tmp")
+            handle, temporary = self._temporary(target.parent)
         except OSError as exc:
             raise ExportError(f"cannot write into {target.parent}: {exc.strerror or exc}") from exc
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                 yield stream
-            os.chmod(temporary, 0o644)
             os.replace(temporary, target)
         except OSError as exc:
             Path(temporary).unlink(missing_ok=True)

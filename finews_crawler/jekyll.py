@@ -22,8 +22,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>{}()#!|])")
 _NEEDS_ESCAPES = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
-class _FrontMatterDumper(yaml.SafeDumper):
-    """SafeDumper that double-quotes (and so escapes) strings holding breaks or controls."""
+class _FrontMatterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """SafeDumper (libyaml's when present) that double-quotes (so escapes) strings with breaks or controls."""
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from .export import ExportError, ExportFolder
 from .items import Article
 from .jekyll import SiteLinks, category_page_path, post_filename, render_category_page, render_post
@@ -48,10 +50,53 @@ class Publisher:
         self._category_pages: set[str] = set()
 
     def publish(self, item: Article) -> Published:
-        post = render_post(item, self.links)
-        path = f"{POSTS_DIR}/{post_filename(item.info_code, item.published)}"  # type: ignore[arg-type]
-        values = {**row_values(item, post, path), "post_exported": self.folder is None}
-        outcome = self.store.upsert(values) if self.store else Outcome("new")
+        """Publish one article; a database error is raised."""
+        result = self.publish_many([item])[0]
+        if isinstance(result, SQLAlchemyError):
+            raise result
+        return result
+
+    def publish_many(self, items: list[Article]) -> list[Published | SQLAlchemyError]:
+        """Publish a batch: its rows in one transaction, then its post files; one result per item.
+
+        A batch the database refuses is retried item by item, so one bad row
+        costs only itself (its result is the error).
+        """
+        posts = [(render_post(item, self.links), f"{POSTS_DIR}/{post_filename(item.info_code, item.published)}")
+                 for item in items]  # type: ignore[arg-type]
+        values = [{**row_values(item, post, path), "post_exported": self.folder is None}
+                  for item, (post, path) in zip(items, posts)]
+        results: list[Published | SQLAlchemyError] = []
+        exported = []
+        for item, (post, path), outcome in zip(items, posts, self._upsert(values)):
+            if isinstance(outcome, SQLAlchemyError):
+                results.append(outcome)
+                continue
+            published = self._export(item, post, path, outcome)
+            if published.post_written:
+                exported.append(item.info_code)
+            results.append(published)
+        if self.store and exported:
+            self.store.mark_exported(exported)
+        return results
+
+    def _upsert(self, values: list[dict[str, Any]]) -> list[Outcome | SQLAlchemyError]:
+        if self.store is None:
+            return [Outcome("new") for _ in values]
+        try:
+            return list(self.store.upsert_many(values))
+        except SQLAlchemyError as exc:
+            if len(values) == 1:
+                return [exc]
+        outcomes: list[Outcome | SQLAlchemyError] = []
+        for one in values:
+            try:
+                outcomes.append(self.store.upsert(one))
+            except SQLAlchemyError as exc:
+                outcomes.append(exc)
+        return outcomes
+
+    def _export(self, item: Article, post: str, path: str, outcome: Outcome) -> Published:
         if self.folder is None or (outcome.status == "unchanged" and self._post_exists(path)):
             return Published(outcome, post_written=False)
         try:
@@ -59,8 +104,6 @@ class Publisher:
             self.ensure_category_page(item.category, item.tags[0] if item.tags else item.category)
         except ExportError as exc:
             return Published(outcome, post_written=False, export_error=str(exc))
-        if self.store:
-            self.store.mark_exported(item.info_code)
         return Published(outcome, post_written=True)
 
     def repair(self) -> list[str]:
@@ -71,8 +114,8 @@ class Publisher:
         for row in self.store.unexported():
             self.write_post(row.post_path, row.post)
             self.ensure_category_page(row.category, row.tags[0] if row.tags else row.category)
-            self.store.mark_exported(row.info_code)
             repaired.append(row.info_code)
+        self.store.mark_exported(repaired)
         return repaired
 
     def _post_exists(self, path: str) -> bool:

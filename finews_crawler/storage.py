@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +21,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import JSON, Boolean, DateTime, Engine, String, Text, create_engine, delete, event, select, text, update
+from sqlalchemy import JSON, Boolean, DateTime, Engine, String, Text, bindparam, create_engine, delete, event, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -83,6 +83,20 @@ class ArticleRow(Base):
     def published(self) -> datetime:
         """The name renderers read (`jekyll.PostSource`)."""
         return self.published_at
+
+
+def _distinct_runs(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Consecutive groups in which no infoCode repeats (one statement cannot upsert a row twice)."""
+    group: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for values in rows:
+        if values["info_code"] in seen:
+            yield group
+            group, seen = [], set()
+        group.append(values)
+        seen.add(values["info_code"])
+    if group:
+        yield group
 
 
 class GoneRow(Base):
@@ -194,31 +208,64 @@ class ArticleStore:
 
     def upsert(self, values: dict[str, Any]) -> Outcome:
         """Insert or update one article by infoCode; unchanged content is left alone."""
-        now = datetime.now(UTC)
-        values = {**values, "content_hash": content_hash(values["post"]), "created_at": now, "updated_at": now}
-        with Session(self.engine) as session, session.begin():
-            before = session.execute(
-                select(ArticleRow.content_hash, ArticleRow.post_path).where(ArticleRow.info_code == values["info_code"])
-            ).first()
-            if before is not None and before.content_hash == values["content_hash"]:
-                session.execute(update(ArticleRow).where(ArticleRow.info_code == values["info_code"])
-                                .values(fetched_at=values["fetched_at"]))
-                return Outcome("unchanged")
-            statement = self._insert(ArticleRow).values(**values)
-            statement = statement.on_conflict_do_update(
-                index_elements=[ArticleRow.info_code],
-                set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
-            )
-            session.execute(statement)
-            session.execute(delete(GoneRow).where(GoneRow.info_code == values["info_code"]))
-            session.execute(delete(PendingRow).where(PendingRow.info_code == values["info_code"]))
-        if before is None:
-            return Outcome("new")
-        return Outcome("updated", before.post_path if before.post_path != values["post_path"] else None)
+        return self.upsert_many([values])[0]
 
-    def mark_exported(self, info_code: str) -> None:
-        with Session(self.engine) as session, session.begin():
-            session.execute(update(ArticleRow).where(ArticleRow.info_code == info_code).values(post_exported=True))
+    def upsert_many(self, rows: Sequence[dict[str, Any]]) -> list[Outcome]:
+        """Upsert articles in as few transactions as possible; one outcome per row, in order.
+
+        A batch is one SELECT of the stored hashes, one multi-row upsert of
+        the changed rows and one update of the unchanged rows' `fetched_at`.
+        """
+        now = datetime.now(UTC)
+        prepared = [{**values, "content_hash": content_hash(values["post"]), "created_at": now, "updated_at": now}
+                    for values in rows]
+        outcomes: list[Outcome] = []
+        for group in _distinct_runs(prepared):
+            outcomes.extend(self._upsert_group(group))
+        return outcomes
+
+    def _upsert_group(self, group: list[dict[str, Any]]) -> list[Outcome]:
+        articles = ArticleRow.__table__
+        codes = [values["info_code"] for values in group]
+        with self.engine.begin() as connection:
+            before = {row.info_code: row for row in connection.execute(
+                select(articles.c.info_code, articles.c.content_hash, articles.c.post_path)
+                .where(articles.c.info_code.in_(codes)))}
+            unchanged = {values["info_code"] for values in group
+                         if values["info_code"] in before and before[values["info_code"]].content_hash == values["content_hash"]}
+            if unchanged:
+                connection.execute(
+                    update(articles).where(articles.c.info_code == bindparam("code")).values(fetched_at=bindparam("fetched")),
+                    [{"code": v["info_code"], "fetched": v["fetched_at"]} for v in group if v["info_code"] in unchanged])
+            changed = [values for values in group if values["info_code"] not in unchanged]
+            if changed:
+                statement = self._insert(articles)
+                connection.execute(statement.on_conflict_do_update(
+                    index_elements=[articles.c.info_code],
+                    set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
+                ), changed)
+                changed_codes = [values["info_code"] for values in changed]
+                connection.execute(delete(GoneRow.__table__).where(GoneRow.__table__.c.info_code.in_(changed_codes)))
+                connection.execute(delete(PendingRow.__table__).where(PendingRow.__table__.c.info_code.in_(changed_codes)))
+        outcomes = []
+        for values in group:
+            old = before.get(values["info_code"])
+            if old is None:
+                outcomes.append(Outcome("new"))
+            elif values["info_code"] in unchanged:
+                outcomes.append(Outcome("unchanged"))
+            else:
+                outcomes.append(Outcome("updated", old.post_path if old.post_path != values["post_path"] else None))
+        return outcomes
+
+    def mark_exported(self, codes: Iterable[str]) -> None:
+        """The posts of these rows are in the export folder now."""
+        codes = list(codes)
+        with self.engine.begin() as connection:
+            for start in range(0, len(codes), 500):
+                connection.execute(update(ArticleRow.__table__)
+                                   .where(ArticleRow.__table__.c.info_code.in_(codes[start:start + 500]))
+                                   .values(post_exported=True))
 
     def unexported(self) -> list[ArticleRow]:
         """Rows whose post never reached the export folder (a killed run, a full disk)."""

@@ -1,8 +1,10 @@
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
+from parsel import Selector
 
-from finews_crawler.pages import PageError, has_text, read_text_api, share_page_for
+from finews_crawler.pages import PageError, has_text, read_text_api, share_page_for, squash
 
 
 def _page(site, code):
@@ -61,3 +63,16 @@ def test_text_api_reads_text_or_content_and_unknown_ids():
     assert read_text_api(json.dumps({"rc": 0, "text": ""})).withdrawn
     with pytest.raises(PageError, match="not JSON"):
         read_text_api("<html>")
+
+
+_soup = st.lists(st.sampled_from([
+    "<p>", "</p>", "<div class='a>b'>", "</div>", "<br/>", "<img src='x' alt=\"y\">", "<!-- 注释 -->", "<!--",
+    "&nbsp;", "&amp;", "　", "\xa0", " ", "\n", "文字", "x", "<script>s</script>", "<![CDATA[c]]>", "<b>", "</b>",
+]), max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_soup)
+def test_has_text_agrees_with_a_real_parse(html):
+    parsed = Selector(text=f"<div>{html}</div>").xpath("//text()").getall()
+    assert has_text(html) == bool(squash(" ".join(parsed)))

@@ -2,8 +2,10 @@
 
 Database and file I/O block, so they run on one writer thread of their own:
 the crawl never waits on a disk, and writes reach SQLite one at a time.
-The database row is written first; an export failure is counted and logged
-and loses no row.  With rotation on, old posts move to the archive when the
+Items are written in batches (up to BATCH_SIZE, or whatever arrived within
+BATCH_DELAY): one transaction per batch instead of per article.  The
+database row is written first; an export failure is counted and logged and
+loses no row.  With rotation on, old posts move to the archive when the
 crawl closes.
 """
 
@@ -30,6 +32,9 @@ from ..storage import ArticleStore
 
 logger = logging.getLogger(__name__)
 
+BATCH_SIZE = 100
+BATCH_DELAY = 0.05  # seconds an item waits for others to share its transaction
+
 
 class StorePipeline:
     def __init__(self, crawler: Crawler, config: FinewsConfig) -> None:
@@ -38,6 +43,8 @@ class StorePipeline:
         self.folder = ExportFolder(config.export_dir) if config.export_dir else None
         self.publisher = Publisher(None, self.folder, SiteLinks(config.site_base), config.rotation)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finews-store")
+        self._batch: list[tuple[Article, asyncio.Future[Published | SQLAlchemyError]]] = []
+        self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -78,6 +85,26 @@ class StorePipeline:
         if added:
             logger.info("Added Jekyll starter files to %s: %s", self.folder.root, ", ".join(added))
 
+    def _flush(self) -> None:
+        """Hand the waiting items to the writer thread as one batch."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        written = asyncio.ensure_future(self._run(self.publisher.publish_many, [item for item, _ in batch]))
+
+        def settle(done: asyncio.Future[list[Published | SQLAlchemyError]]) -> None:
+            error = done.exception()
+            for index, (_, future) in enumerate(batch):
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(done.result()[index])
+
+        written.add_done_callback(settle)
+
     def _repair(self) -> None:
         repaired = self.publisher.repair()
         self.stats.set_value(POSTS + "repaired", len(repaired))
@@ -94,11 +121,18 @@ class StorePipeline:
                         self.config.rotation.archive)
 
     async def process_item(self, item: Article) -> Article:
-        try:
-            published: Published = await self._run(self.publisher.publish, item)
-        except SQLAlchemyError as exc:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Published | SQLAlchemyError] = loop.create_future()
+        self._batch.append((item, future))
+        if len(self._batch) >= BATCH_SIZE:
+            self._flush()
+        elif self._timer is None:
+            self._timer = loop.call_later(BATCH_DELAY, self._flush)
+        published = await future
+        if isinstance(published, SQLAlchemyError):
             count_error(self.stats, "database")
-            drop(self.stats, "not_stored", f"{item.info_code}: database write failed: {exc.__class__.__name__}: {exc}")
+            drop(self.stats, "not_stored",
+                 f"{item.info_code}: database write failed: {published.__class__.__name__}: {published}")
         self.stats.inc_value(ARTICLES + published.outcome.status)
         if published.post_written:
             self.stats.inc_value(POSTS + "written")

@@ -1,0 +1,90 @@
+"""What the crawl benchmarks share: a replay server in its own process, fresh stores, timed crawls."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.request import urlopen
+
+REPO = Path(__file__).resolve().parents[1]
+POSTGRES = os.environ.get("FINEWS_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("FINEWS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def replay_server(scale: int, latency: float) -> Iterator[str]:
+    """The replay site in a separate process (so its work is not the crawler's), on loopback."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "finews_crawler.replay.server", "--port", str(port),
+                                "--scale", str(scale), "--latency", str(latency)], cwd=REPO,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urlopen(f"{url}/__stats").close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the replay server did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def server_stats(url: str, reset: bool = False) -> dict:
+    with urlopen(f"{url}/__stats") as answer:
+        stats = json.load(answer)
+    if reset:
+        urlopen(f"{url}/__reset").close()
+    return stats
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A database URL whose tables live in a fresh schema, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    schema = f"finews_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def crawl_args(settings: dict[str, str], workdir: Path, name: str, *extra: str) -> list[str]:
+    command = [sys.executable, "-m", "scrapy", "crawl", "finews", *extra,
+               "-s", f"LOG_FILE={workdir / f'{name}.log'}", "-s", f"FINEWS_STATS_FILE={workdir / f'{name}.json'}"]
+    for key, value in settings.items():
+        command += ["-s", f"{key}={value}"]
+    return command
+
+
+def stats_of(workdir: Path, name: str) -> dict:
+    return json.loads((workdir / f"{name}.json").read_text())
