@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from .dates import parse_beijing_time
 
-INFO_CODE = re.compile(r"^[A-Z]{2}\d{6,30}$")
+INFO_CODE = re.compile(r"^[A-Z]{2}\d{6,30}$", re.ASCII)  # ASCII: \d would take full-width digits
 
 FEED_KINDS = ("roll", "media", "market")
 

@@ -61,7 +61,8 @@ def test_each_feed_kind_maps_its_own_key_casing():
 
 
 @pytest.mark.parametrize("code", ["NW2022../../etc/passwd", "nw202204282363799455", "NW12345", "", None, 42,
-                                  "NW" + "1" * 31, "N1202204282363799455", "NW202204282363799455\n"])
+                                  "NW" + "1" * 31, "N1202204282363799455", "NW202204282363799455\n",
+                                  "NW２０２２０４２８２３６３", "NW٢٠٢٢٠٤٢٨٢٣٦٣", "NW2022%2F..%2F1"])
 def test_invalid_info_codes_are_rejected_with_a_reason(code):
     [result] = entries(ROLL, [{"infoCode": code, "title": "t", "showtime": "2022-04-28 13:52:55"}])
     assert isinstance(result, Rejected) and result.reason == "invalid_info_code"

@@ -1,0 +1,132 @@
+"""The crawl benchmarks of issue 5, in one run, each figure beside its target.
+
+    .venv/bin/python bench/crawl.py [--articles 20000] [--latency-articles 2000] [--sequential 60]
+
+1. end-to-end finews crawl (feeds → share pages → clean → SQLite + Jekyll export) of a
+   replay site of N articles, beside raw Scrapy fetching the same share pages with no
+   pipelines (same concurrency settings), in the same run: ratio, target ≥ 0.6;
+2. at 100 ms per response, finews against a sequential fetch-one-then-the-next
+   baseline (what the original scripts did): ratio, target ≥ 25;
+3. cleaning alone on the corpus bodies: target ≥ 1,000 articles/s;
+4. `scrapy export` of the N stored posts: target ≤ 10 s;
+5. peak RSS of the N-article crawl (and of one a quarter as long): target ≤ 300 MB;
+6. an unchanged re-run: wall time and what it requested (target: feeds only).
+
+Crawl rates use the crawl's own elapsed time (Scrapy's `elapsed_time_seconds`, engine
+start to close: feeds included, interpreter start-up not), as the raw figure does; the
+re-run and the exports are wall times of the whole command.
+
+The replay sites run in separate processes on loopback.  Figures, never a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+from clean import cleaning_rates
+from common import REPO, crawl_args, machine, replay_server, server_stats, stats_of
+
+from finews_crawler.replay.site import ReplaySite
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Run a child process: (wall seconds, peak RSS in MB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"{' '.join(command[:6])} … failed ({process.returncode})")
+    return time.perf_counter() - started, usage.ru_maxrss // 1024
+
+
+def share_urls(url: str, articles: int) -> list[str]:
+    site = ReplaySite.load(scale=articles)
+    return [f"{url}/html_News/NewsShare.html?infoCode={a.info_code}" for a in site.articles if a.status == "ok"]
+
+
+def finews_crawl(url: str, workdir: Path, name: str, database: Path) -> tuple[float, int, dict]:
+    settings = {"FINEWS_API_BASE": url, "FINEWS_DATABASE_URL": f"sqlite:///{database}",
+                "FINEWS_EXPORT_DIR": str(workdir / "site"), "FINEWS_FEED_MAX_PAGES": "1000", "LOG_LEVEL": "INFO"}
+    seconds, rss = timed(crawl_args(settings, workdir, name))
+    return seconds, rss, stats_of(workdir, name)
+
+
+def sequential_rate(urls: list[str]) -> float:
+    """One page after the other, a new connection each time (the original scripts)."""
+    started = time.perf_counter()
+    for url in urls:
+        with urlopen(url) as answer:
+            answer.read()
+    return len(urls) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=20000)
+    parser.add_argument("--latency-articles", type=int, default=2000)
+    parser.add_argument("--sequential", type=int, default=60, help="pages the sequential baseline fetches")
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str]] = []
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        with replay_server(args.articles, 0.0) as url:
+            urls = share_urls(url, args.articles)
+            (work / "urls.txt").write_text("\n".join(urls))
+            raw = json.loads(subprocess.run([sys.executable, str(REPO / "bench" / "raw_fetch.py"),
+                                             str(work / "urls.txt")], cwd=REPO, capture_output=True, text=True,
+                                            check=True).stdout.splitlines()[-1])
+            raw_rate = raw["pages"] / raw["seconds"]
+            server_stats(url, reset=True)
+            _, rss, stats = finews_crawl(url, work, "full", work / "full.sqlite3")
+            stored, seconds = stats["finews/articles/new"], stats["elapsed_time_seconds"]
+            e2e_rate = stored / seconds
+            rows.append(("end-to-end crawl (SQLite + export)", f"{e2e_rate:,.0f} articles/s ({stored} in {seconds:.1f} s)", ""))
+            rows.append(("raw Scrapy fetch of the same share pages", f"{raw_rate:,.0f} pages/s", ""))
+            rows.append(("end-to-end / raw", f"{e2e_rate / raw_rate:.2f}", "≥ 0.6"))
+            rows.append((f"peak RSS, {args.articles:,}-article crawl", f"{rss} MB", "≤ 300 MB"))
+            quarter = args.articles // 4
+            # a crawl a quarter as long (only the first quarter of feed pages), for RSS growth
+            settings_q = {"FINEWS_API_BASE": url, "FINEWS_DATABASE_URL": f"sqlite:///{work / 'quarter.sqlite3'}",
+                          "FINEWS_STORE_EXPORT": "0", "FINEWS_FEED_MAX_PAGES": str(max(1, quarter // 100 // 5 + 1))}
+            _, rss_q = timed(crawl_args(settings_q, work, "quarter"))
+            quarter_stored = stats_of(work, "quarter").get("finews/articles/new", 0)
+            rows.append((f"peak RSS, {quarter_stored:,}-article crawl", f"{rss_q} MB", "no growth"))
+            server_stats(url, reset=True)
+            seconds, _, stats = finews_crawl(url, work, "rerun", work / "full.sqlite3")
+            counted = server_stats(url)
+            feed_pages = sum(n for kind, n in counted["kinds"].items() if kind.startswith("feed:"))
+            rows.append(("unchanged re-run", f"{seconds:.1f} s; {feed_pages} feed pages, "
+                         f"{sum(counted['share_pages'].values())} share pages, {stats.get('finews/articles/new', 0)} new",
+                         "feeds only"))
+        for kind in ("jekyll", "hugo", "jsonl"):
+            out = work / f"export-{kind}" if kind != "jsonl" else work / "export.jsonl"
+            seconds, _ = timed([sys.executable, "-m", "scrapy", "export", "--format", kind, "--out", str(out),
+                                "-s", f"FINEWS_DATABASE_URL=sqlite:///{work / 'full.sqlite3'}"])
+            rows.append((f"scrapy export --format {kind} ({stored:,} posts)", f"{seconds:.1f} s", "≤ 10 s"))
+        with replay_server(args.latency_articles, 0.1) as url:
+            baseline = sequential_rate(share_urls(url, args.latency_articles)[:args.sequential])
+            _, _, stats = finews_crawl(url, work, "latency", work / "latency.sqlite3")
+            seconds = stats["elapsed_time_seconds"]
+            rate = stats["finews/articles/new"] / seconds
+            rows.append(("100 ms latency: finews", f"{rate:,.0f} articles/s ({stats['finews/articles/new']} in {seconds:.1f} s)", ""))
+            rows.append(("100 ms latency: sequential fetcher", f"{baseline:,.1f} pages/s", ""))
+            rows.append(("100 ms latency: finews / sequential", f"{rate / baseline:.1f}x", "≥ 25x"))
+    clean_alone, _ = cleaning_rates(3.0)
+    rows.append(("cleaning alone (corpus bodies)", f"{clean_alone:,.0f} articles/s", "≥ 1,000"))
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:<48} {target}")
+
+
+if __name__ == "__main__":
+    main()
