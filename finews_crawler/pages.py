@@ -65,6 +65,21 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?(?:\]\]>|$)", re.S)
 _TAG = re.compile(r"""</?[A-Za-z!?][^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>""")
 
 
+def decode_undeclared(body: bytes) -> str | None:
+    """The text of a page that declares no encoding: UTF-8 if it is valid UTF-8, else GB18030.
+
+    Chinese sites still serve GBK pages without a charset; a browser guesses
+    GBK for them, Scrapy's fallback guesses cp1252 and yields mojibake.
+    None if the bytes are neither (the caller falls back to Scrapy's guess).
+    """
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def squash(text: str) -> str:
     """Collapse runs of white space (incl. full-width and no-break) to one space."""
     return _SPACES.sub(" ", text).strip()

@@ -37,6 +37,32 @@ def summary_line(stats: dict) -> str:
     )
 
 
+FAILED = "finews/failed"
+
+
+def run_failure(stats: dict) -> str | None:
+    """Why a finished run failed its job (the crawl then exits 1), or None.
+
+    Counted drops and per-article download errors are not failures: the
+    articles are retried by the next run.  A run fails when it stopped
+    early, when nothing could be listed, when its code raised, or when what
+    it fetched did not reach the database or the site.
+    """
+    errors = with_prefix(stats, ERRORS)
+    reasons = []
+    if stats.get("finish_reason", "finished") != "finished":
+        reasons.append(f"stopped early ({stats.get('finish_reason')})")
+    if errors.get("feed") and not with_prefix(stats, "finews/feeds/pages/"):
+        reasons.append("no feed page could be read")
+    if errors.get("database"):
+        reasons.append(f"{errors['database']} database errors")
+    if errors.get("export"):
+        reasons.append(f"{errors['export']} export errors (the rows are stored; the next run writes their posts)")
+    if stats.get("spider_exceptions/count"):
+        reasons.append(f"{stats['spider_exceptions/count']} exceptions in the spider")
+    return "; ".join(reasons) or None
+
+
 class RunSummary:
     """Logs the summary line; with FINEWS_STATS_FILE set, also writes all stats there as JSON."""
 
@@ -53,6 +79,11 @@ class RunSummary:
     def spider_closed(self, reason: str) -> None:
         stats = {**self.stats.get_stats(), "finish_reason": reason}
         logger.info("%s; finished: %s", summary_line(stats), reason)
+        failure = run_failure(stats)
+        if failure:
+            self.stats.set_value(FAILED, failure)
+            stats[FAILED] = failure
+            logger.error("finews: the run failed: %s", failure)
         if self.stats_file:
             self.stats_file.parent.mkdir(parents=True, exist_ok=True)
             self.stats_file.write_text(json.dumps(stats, default=str, indent=1, sort_keys=True), encoding="utf-8")

@@ -1,4 +1,6 @@
-from finews_crawler.summary import summary_line
+import pytest
+
+from finews_crawler.summary import run_failure, summary_line
 
 
 def test_summary_line_counts_articles_drops_and_errors_by_reason():
@@ -14,3 +16,18 @@ def test_summary_line_of_an_empty_run():
     assert summary_line({}) == ("finews: 0 articles stored (0 new, 0 updated, 0 unchanged), 0 known and skipped; "
                                 "0 posts written; "
                                 "0 dropped (none); 0 errors (none); 0 requests gave up after retries")
+
+
+@pytest.mark.parametrize("stats, failure", [
+    ({"finish_reason": "finished", "finews/dropped/withdrawn": 1, "finews/errors/download": 3,
+      "finews/feeds/pages/roll": 1}, None),
+    ({"finish_reason": "shutdown", "finews/feeds/pages/roll": 1}, "stopped early (shutdown)"),
+    ({"finish_reason": "finished", "finews/errors/feed": 5}, "no feed page could be read"),
+    ({"finish_reason": "finished", "finews/errors/feed": 1, "finews/feeds/pages/roll": 2}, None),
+    ({"finish_reason": "finished", "finews/errors/export": 2, "finews/feeds/pages/roll": 1}, "2 export errors"),
+    ({"finish_reason": "finished", "finews/errors/database": 1, "finews/feeds/pages/roll": 1}, "1 database errors"),
+    ({"finish_reason": "finished", "spider_exceptions/count": 1}, "1 exceptions in the spider"),
+])
+def test_a_run_fails_only_when_it_did_not_do_its_job(stats, failure):
+    result = run_failure(stats)
+    assert result is None if failure is None else failure in result

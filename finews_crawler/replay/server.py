@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
+import struct
 import sys
 import logging
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -25,6 +28,22 @@ from urllib.parse import parse_qsl, urlsplit
 from .site import DEFAULT_SITE_DIR, ReplaySite
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A failure the server injects for one share page, for the first `times` requests (0: always).
+
+    kind: "status" answers `status` (a 500/503 burst); "slow" waits `delay`
+    seconds before answering (past the crawler's timeout); "reset" closes the
+    connection without an answer (TCP RST); "truncate" promises the whole body
+    and sends half of it.
+    """
+
+    kind: str
+    times: int = 1
+    status: int = 503
+    delay: float = 0.0
 
 
 class _Server(ThreadingHTTPServer):
@@ -39,6 +58,7 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.kinds: Counter[str] = Counter()
         self.share_pages: Counter[str] = Counter()
+        self.faults: dict[str, Fault] = {}
 
     def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
         """A client that hung up (a killed crawl) is not the server's error."""
@@ -67,9 +87,33 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.kinds[response.kind] += 1
             if response.kind == "share":
                 self.server.share_pages[query.get("infoCode", "")] += 1
+            fault = self.server.faults.get(query.get("infoCode", "")) if response.kind == "share" else None
+            seen = self.server.share_pages[query.get("infoCode", "")]
         if self.server.latency:
             time.sleep(self.server.latency)
+        if fault is not None and (fault.times == 0 or seen <= fault.times):
+            self._fail(fault, response.content_type, response.body)
+            return
         self._send(response.status, response.content_type, response.body)
+
+    def _fail(self, fault: Fault, content_type: str, body: bytes) -> None:
+        if fault.kind == "status":
+            self._send(fault.status, "text/html; charset=utf-8", b"<html><body>Service Unavailable</body></html>")
+        elif fault.kind == "slow":
+            time.sleep(fault.delay)
+            self._send(200, content_type, body)
+        elif fault.kind == "reset":
+            self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+        elif fault.kind == "truncate":
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.close_connection = True
+        else:
+            raise ValueError(f"unknown fault {fault.kind!r}")
 
     def _stats(self) -> bytes:
         with self.server.lock:
@@ -106,6 +150,10 @@ class ReplayServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def inject(self, faults: dict[str, Fault]) -> None:
+        """Fail these share pages (by infoCode) from now on, as each Fault says."""
+        self._server.faults = dict(faults)
 
     def replace_site(self, site: ReplaySite) -> None:
         """Serve other content from now on (tests change an article between runs)."""

@@ -121,6 +121,9 @@ class ReplaySite:
 
     articles: list[ReplayArticle]
     templates: dict[str, Template]
+    # Raw answers that replace the rendered ones, for hostile and broken input:
+    # "share:{infoCode}", "text:{infoCode}" or "feed:{feed}:{page}" -> Response.
+    overrides: dict[str, Response] = field(default_factory=dict)
     by_code: dict[str, ReplayArticle] = field(init=False)
     feeds: dict[str, list[ReplayArticle]] = field(init=False)
 
@@ -172,6 +175,8 @@ class ReplaySite:
             page = max(1, int(query.get("pageindex", "1")))
         except ValueError:
             return _json(400, {"rc": 0, "message": "bad paging"}, f"feed:{feed}")
+        if f"feed:{feed}:{page}" in self.overrides:
+            return self.overrides[f"feed:{feed}:{page}"]
         listed = self.feeds.get(feed, [])[(page - 1) * count: page * count]
         kind = "market" if feed.startswith("market") else feed
         items = [self.feed_item(kind, article) for article in listed]
@@ -192,6 +197,8 @@ class ReplaySite:
                 "medianame": article.media}
 
     def share_page(self, code: str) -> Response:
+        if f"share:{code}" in self.overrides:
+            return self.overrides[f"share:{code}"]
         article = self.by_code.get(code)
         if article is None or article.status == "missing":
             return _html(404, self.templates["notfound"].substitute(), "share")
@@ -210,6 +217,8 @@ class ReplaySite:
         return _html(200, page, "share")
 
     def text_api(self, code: str) -> Response:
+        if f"text:{code}" in self.overrides:
+            return self.overrides[f"text:{code}"]
         article = self.by_code.get(code)
         if article is None or article.status != "ok":
             return _json(200, {"rc": 0, "text": ""}, "text_api")

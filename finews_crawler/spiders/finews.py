@@ -23,12 +23,13 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from ..config import FinewsConfig
 from ..dates import parse_beijing_time
 from ..feeds import INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries, feed_items
 from ..items import Article
-from ..pages import PageError, PageFields, has_text, read_text_api, share_page_for
+from ..pages import PageError, PageFields, decode_undeclared, has_text, read_text_api, share_page_for
 from ..replay.server import ReplayServer
 from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
 from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
@@ -37,6 +38,15 @@ from ..storage import ArticleStore
 logger = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
+
+
+def _page_text(response: TextResponse) -> str:
+    """Scrapy's text, except for a page that declares no encoding (see `decode_undeclared`)."""
+    declared = (http_content_type_encoding(response.headers.get("Content-Type", b"").decode("latin-1"))
+                or html_body_declared_encoding(response.body) or read_bom(response.body)[0])
+    if declared:
+        return response.text
+    return decode_undeclared(response.body) or response.text
 
 
 class FinewsSpider(Spider):
@@ -230,7 +240,7 @@ class FinewsSpider(Spider):
             self.logger.error("%s: answer is not text (%s, %s)", code, response.headers.get("Content-Type"), response.url)
             return None
         try:
-            page = read(response.text)
+            page = read(_page_text(response))
         except PageError as exc:
             count_error(self.crawler.stats, error)
             self.logger.error("%s: %s (%s)", code, exc, response.url)

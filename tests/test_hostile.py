@@ -1,0 +1,120 @@
+"""Hostile and broken input served by the replay site: every case ends in a clean post or a
+counted drop or error with a log line; the crawl survives, both site builders build the result."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from lxml import html as lxml_html
+
+from conftest import run_crawl, run_scrapy, server_stats
+from finews_crawler.replay.server import ReplayServer
+from helpers import read_post, visible_text
+from hostile_site import BROKEN_FEED_PAGES, TITLES, build
+
+pytestmark = pytest.mark.e2e
+
+FORBIDDEN = ("<script", "onerror", "javascript:", "data:text", "<iframe", "<svg", "<math", "expression(",
+             "<object", "<embed", "<form", "<input", "<style")
+
+
+@pytest.fixture(scope="module")
+def hostile(replay_site, tmp_path_factory):
+    site, cases = build(replay_site)
+    workdir = tmp_path_factory.mktemp("hostile")
+    with ReplayServer(site) as server:
+        returncode, log, stats = run_crawl(workdir, {
+            "FINEWS_API_BASE": server.url, "FINEWS_DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+            "FINEWS_EXPORT_DIR": str(workdir / "site"), "RETRY_TIMES": "0"})
+        counted = server_stats(server)
+    posts = {path.stem.split("-", 3)[3]: path for path in (workdir / "site" / "_posts").glob("*.md")}
+    return cases, returncode, log, stats, posts, counted, workdir
+
+
+def test_the_crawl_survives_and_exits_zero(hostile):
+    cases, returncode, log, stats, *_ = hostile
+    assert returncode == 0, log[-3000:]
+    assert "Traceback" not in log and "spider_exceptions/count" not in stats
+
+
+def test_every_case_ends_as_expected_and_nothing_is_lost(hostile):
+    cases, _, log, stats, posts, *_ = hostile
+    expected_posts = {case.code for case in cases if case.expect == "post"}
+    assert set(posts) == expected_posts
+    for case in cases:
+        kind, _, reason = case.expect.partition(":")
+        if kind == "drop":
+            assert stats.get(f"finews/dropped/{reason}", 0) >= 1, case.why
+            assert case.code not in posts
+        elif kind == "error":
+            assert stats.get(f"finews/errors/{reason}", 0) >= 1, case.why
+            assert re.search(rf"{re.escape(case.code)}: .+", log), f"no log line for {case.why}"
+
+
+def test_posts_are_sanitised(hostile):
+    _, _, _, _, posts, *_ = hostile
+    for code, path in posts.items():
+        _, rest = read_post(path)
+        lowered = rest.lower()
+        assert not [needle for needle in FORBIDDEN if needle in lowered], code
+
+
+def test_titles_round_trip_through_the_front_matter(hostile):
+    _, _, _, _, posts, *_ = hostile
+    titles = {read_post(path)[0]["title"] for path in posts.values()}
+    for title in TITLES:
+        assert " ".join(title.split()) in titles, title
+
+
+def test_encodings_are_read_as_chinese_text(hostile):
+    cases, _, _, _, posts, *_ = hostile
+    for case in cases:
+        if "GBK" in case.why or "BOM" in case.why:
+            _, rest = read_post(posts[case.code])
+            assert "上证指数今日收涨0.5%" in visible_text(rest.split("\n\n<")[0]), case.why
+
+
+def test_feed_pages_that_are_garbage_are_counted_and_the_duplicate_fetched_once(hostile):
+    cases, _, _, stats, _, counted, _ = hostile
+    assert stats["finews/errors/feed"] == BROKEN_FEED_PAGES
+    duplicate = next(case.code for case in cases if "twice" in case.why)
+    assert counted["share_pages"][duplicate] == 1
+
+
+def test_media_names_give_safe_category_slugs_and_pages(hostile):
+    _, _, _, _, posts, _, workdir = hostile
+    for path in posts.values():
+        front, _ = read_post(path)
+        assert re.fullmatch(r"[a-z0-9]+", front["categories"]), front["categories"]
+        assert (workdir / "site" / "category" / f"{front['categories']}.html").exists()
+    assert not list(workdir.glob("**/etc")) and not (workdir.parent / "etc").exists()
+
+
+@pytest.mark.jekyll
+def test_the_hostile_site_builds_with_jekyll_and_shows_every_post(hostile):
+    _, _, _, _, posts, _, workdir = hostile
+    done = subprocess.run(["jekyll", "build", "--strict_front_matter", "--source", str(workdir / "site"),
+                           "--destination", str(workdir / "_site")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    built = {page.stem for page in (workdir / "_site").glob("[0-9]*/*/*/NW*.html")}
+    assert built == set(posts)
+    for page in (workdir / "_site").glob("[0-9]*/*/*/NW*.html"):
+        article = lxml_html.fromstring(page.read_bytes()).find(".//article")
+        assert not article.xpath(".//script | .//iframe | .//*[@onerror] | .//svg | .//math"), page.name
+
+
+@pytest.mark.hugo
+def test_the_hostile_site_builds_with_hugo_and_shows_every_post(hostile, tmp_path):
+    _, _, _, _, posts, _, workdir = hostile
+    done = run_scrapy("export", "--format", "hugo", "--out", str(tmp_path / "hugo"),
+                      "-s", f"FINEWS_DATABASE_URL=sqlite:///{workdir / 'db.sqlite3'}")
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(["hugo", "--source", str(tmp_path / "hugo"), "--destination", str(tmp_path / "public")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    built = {page.stem for page in (tmp_path / "public").glob("[0-9]*/*/*/NW*.html")}
+    assert built == set(posts)
+    shutil.rmtree(tmp_path / "public")
