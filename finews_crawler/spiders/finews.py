@@ -1,10 +1,13 @@
 """The `finews` spider: feeds first, then each listed article's share page once.
 
-The crawl has two phases.  First every configured feed is paged through and
-its entries are merged by infoCode (one article, however many feeds list
-it).  When the feeds are done (the engine goes idle) each article's share
-page is requested once, carrying the merged feed facts.  The spider only
-decides what to fetch; reading a page is `finews_crawler.pages`'s job.
+Every configured feed is paged through and its entries are merged by
+infoCode (one article, however many feeds list it).  An entry whose feed
+names the media is settled (a feed naming the media decides the category),
+so its share page is requested at once, while paging goes on; an entry
+only the roll feed lists so far waits until every feed is read (the engine
+goes idle), in case a media-naming feed lists it too.  Each share page is
+requested once, carrying the merged feed facts.  The spider only decides
+what to fetch; reading a page is `finews_crawler.pages`'s job.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class FinewsSpider(Spider):
         self.only_codes = [code.strip() for code in infocodes.split(",") if code.strip()]
         self._pending: dict[str, FeedEntry] = {}
         self._skipped: set[str] = set()
+        self._dispatched: set[str] = set()  # infoCodes whose share page was requested this run
         self._gone: dict[str, str] = {}  # infoCode -> why the source no longer has it
         self._replay: ReplayServer | None = None
         self._index: ArticleStore | None = None
@@ -153,6 +157,12 @@ class FinewsSpider(Spider):
         all_known = bool(codes) and known == codes
         if items and page < self.config.max_pages and not all_known:
             yield self._feed_request(spec, page + 1)
+        # An article whose feed names its media is settled: no later listing can change its
+        # category, so it is fetched now, while the feeds are still being paged.
+        ready = [self._pending.pop(code) for code in codes - known
+                 if code in self._pending and self._pending[code].media]
+        for request in await self._dispatch(ready):
+            yield request
 
     async def _known(self, codes: set[str]) -> set[str]:
         """The codes already stored or gone (and checked recently enough): they are not fetched again."""
@@ -169,6 +179,9 @@ class FinewsSpider(Spider):
 
     def _collect(self, entry: FeedEntry) -> None:
         earlier = self._pending.get(entry.info_code)
+        if earlier is None and entry.info_code in self._dispatched:
+            self.crawler.stats.inc_value("finews/feeds/listed_again")
+            return
         if earlier is None:
             self._pending[entry.info_code] = entry
             return
@@ -195,17 +208,26 @@ class FinewsSpider(Spider):
                                 len(entries))
 
     def _dispatch_articles(self) -> None:
-        """Feeds are done: record the collected articles as pending, then request each share page once."""
+        """Feeds are done: request the share pages of the articles held back (no media named yet)."""
         if self._dispatching is not None and not self._dispatching.done():
             raise DontCloseSpider
         if not self._pending:
             return
-        pending, self._pending = self._pending, {}
-        self.logger.info("Feeds listed %d articles; fetching their share pages", len(pending))
-        self._dispatching = asyncio.ensure_future(self._dispatch(list(pending.values())))
+        pending, self._pending = list(self._pending.values()), {}
+        self.logger.info("Feeds done: %d articles listed, %d of them fetched now that every feed is read",
+                         len(self._dispatched) + len(pending), len(pending))
+        self._dispatching = asyncio.ensure_future(self._crawl_all(pending))
         raise DontCloseSpider
 
-    async def _dispatch(self, entries: list[FeedEntry]) -> None:
+    async def _crawl_all(self, entries: list[FeedEntry]) -> None:
+        for request in await self._dispatch(entries):
+            self.crawler.engine.crawl(request)
+
+    async def _dispatch(self, entries: list[FeedEntry]) -> list[Request]:
+        """Record the articles as pending in the database, then their share-page requests."""
+        if not entries:
+            return []
+        self._dispatched.update(entry.info_code for entry in entries)
         if self._index is not None:
             try:
                 await asyncio.to_thread(self._index.add_pending, [entry.to_dict() for entry in entries])
@@ -213,8 +235,7 @@ class FinewsSpider(Spider):
                 count_error(self.crawler.stats, "database")
                 self.logger.error("Cannot record the dispatched articles (a crash now would need a refresh "
                                   "to find them again): %s", exc)
-        for entry in entries:
-            self.crawler.engine.crawl(self._share_request(entry))
+        return [self._share_request(entry) for entry in entries]
 
     def _item_dropped(self, item: Article, exception: Exception) -> None:
         """An article dropped as unusable is settled like a withdrawn one: not fetched again unless refreshed."""
