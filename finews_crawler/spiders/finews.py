@@ -41,6 +41,7 @@ from ..storage import ArticleStore
 logger = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
+MAX_QUEUED = 2000  # share-page requests waiting in memory before feed paging waits for them
 
 
 def _page_text(response: TextResponse) -> str:
@@ -156,6 +157,7 @@ class FinewsSpider(Spider):
                 self._collect(entry)
         all_known = bool(codes) and known == codes
         if items and page < self.config.max_pages and not all_known:
+            await self._wait_for_room()
             yield self._feed_request(spec, page + 1)
         # An article whose feed names its media is settled: no later listing can change its
         # category, so it is fetched now, while the feeds are still being paged.
@@ -163,6 +165,14 @@ class FinewsSpider(Spider):
                  if code in self._pending and self._pending[code].media]
         for request in await self._dispatch(ready):
             yield request
+
+    async def _wait_for_room(self) -> None:
+        """Page on only while few requests wait in memory: a long backfill's memory stays flat."""
+        scheduler = self.crawler.engine.scheduler
+        if self.config.redis_url or scheduler is None:
+            return
+        while len(scheduler) > MAX_QUEUED:  # type: ignore[arg-type]
+            await asyncio.sleep(0.05)
 
     async def _known(self, codes: set[str]) -> set[str]:
         """The codes already stored or gone (and checked recently enough): they are not fetched again."""
