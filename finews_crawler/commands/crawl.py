@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..storage import ArticleStore
 from ..summary import FAILED
-from . import finews_config, run_locked
+from ..cli import finews_config, run_locked
 
 
 class Command(ScrapyCrawl):

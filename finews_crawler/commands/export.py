@@ -7,22 +7,17 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from ..export import ExportError, ExportFolder
 from ..exporters import FORMATS, ExportReport, export_hugo, export_jekyll, export_jsonl
 from ..storage import ArticleStore
-from . import finews_config, parse_since, run_locked
+from ..cli import FinewsCommand, finews_config, parse_since, run_locked
 
 logger = logging.getLogger(__name__)
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}
-
+class Command(FinewsCommand):
     def syntax(self) -> str:
         return "--format jekyll|hugo|jsonl --out PATH [--since DATE]"
 
@@ -34,7 +29,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--format", choices=FORMATS, required=True, help="what to write")
         parser.add_argument("--out", required=True, type=Path,
                             help="the site folder (jekyll, hugo) or the .jsonl file (jsonl)")
-        parser.add_argument("--since", help="only articles published at or after this date (Beijing time)")
+        self.add_since(parser)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None

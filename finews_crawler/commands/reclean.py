@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from ..export import ExportFolder
@@ -13,13 +12,10 @@ from ..publish import Publisher
 from ..reclean import processing_steps, reclean
 from ..stats import CountingStats
 from ..storage import ArticleStore
-from . import finews_config, parse_since, run_locked
+from ..cli import FinewsCommand, finews_config, parse_since, run_locked
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-
+class Command(FinewsCommand):
     def syntax(self) -> str:
         return "[--since DATE]"
 
@@ -28,7 +24,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--since", help="only articles published at or after this date (Beijing time)")
+        self.add_since(parser)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None

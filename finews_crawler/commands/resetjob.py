@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import argparse
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from . import finews_config
+from ..cli import FinewsCommand, finews_config
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-
+class Command(FinewsCommand):
     def syntax(self) -> str:
         return "[--force]"
 

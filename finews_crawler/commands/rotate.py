@@ -5,18 +5,14 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from ..export import ExportError, ExportFolder
 from ..rotation import Rotation, rotate
-from . import finews_config, run_locked
+from ..cli import FinewsCommand, finews_config, run_locked
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-
+class Command(FinewsCommand):
     def syntax(self) -> str:
         return "[--days N] [--archive DIR]"
 
