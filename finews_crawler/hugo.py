@@ -14,14 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from .dates import BEIJING
-from .jekyll import PostSource, dump_front_matter, escape_markdown
+from .jekyll import PostSource, dump_front_matter, escape_markdown, post_facts, published_time
 
 CONTENT_DIR = "content/posts"
 
 
 def hugo_filename(post: PostSource) -> str:
-    assert post.published is not None
-    return f"{post.published.astimezone(BEIJING):%Y-%m-%d}-{post.info_code}.md"
+    return f"{published_time(post).astimezone(BEIJING):%Y-%m-%d}-{post.info_code}.md"
 
 
 def escape_shortcodes(text: str) -> str:
@@ -30,21 +29,14 @@ def escape_shortcodes(text: str) -> str:
 
 
 def hugo_front_matter(post: PostSource) -> dict[str, Any]:
-    if post.published is None:
-        raise ValueError(f"{post.info_code}: a post needs a time")
-    data: dict[str, Any] = {
+    return {
         "title": post.title,
-        "date": post.published.astimezone(BEIJING).isoformat(),
+        "date": published_time(post).astimezone(BEIJING).isoformat(),
         "slug": post.info_code,
         "categories": [post.category],
         "tags": list(post.tags),
+        **post_facts(post, "summary"),
     }
-    if post.source:
-        data["source"] = post.source
-    data["info_code"] = post.info_code
-    if post.digest:
-        data["summary"] = post.digest
-    return data
 
 
 def render_hugo_post(post: PostSource) -> str:

@@ -77,24 +77,32 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def front_matter(post: PostSource) -> dict[str, Any]:
-    """The front matter fields, in the original site's order, then ours."""
+def published_time(post: PostSource) -> datetime:
     if post.published is None:
         raise ValueError(f"{post.info_code}: a post needs a time")
-    data: dict[str, Any] = {
+    return post.published
+
+
+def post_facts(post: PostSource, digest_key: str) -> dict[str, Any]:
+    """The fields every site builder's front matter ends with: source, infoCode, digest."""
+    facts: dict[str, Any] = {"source": post.source} if post.source else {}
+    facts["info_code"] = post.info_code
+    if post.digest:
+        facts[digest_key] = post.digest
+    return facts
+
+
+def front_matter(post: PostSource) -> dict[str, Any]:
+    """The front matter fields, in the original site's order, then ours."""
+    return {
         "layout": "post",
         "title": post.title,
-        "date": format_post_date(post.published),
+        "date": format_post_date(published_time(post)),
         "categories": post.category,
         "tags": list(post.tags),
+        **post_facts(post, "excerpt"),
+        "render_with_liquid": False,
     }
-    if post.source:
-        data["source"] = post.source
-    data["info_code"] = post.info_code
-    if post.digest:
-        data["excerpt"] = post.digest
-    data["render_with_liquid"] = False
-    return data
 
 
 def dump_front_matter(data: dict[str, Any]) -> str:
