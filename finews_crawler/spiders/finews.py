@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
 MAX_QUEUED = 2000  # share-page requests waiting in memory before feed paging waits for them
+DISPATCH_CHUNK = 500  # held (roll-only) articles handed to the engine at a time
 
 
 def _page_text(response: TextResponse) -> str:
@@ -230,8 +231,11 @@ class FinewsSpider(Spider):
         raise DontCloseSpider
 
     async def _crawl_all(self, entries: list[FeedEntry]) -> None:
-        for request in await self._dispatch(entries):
-            self.crawler.engine.crawl(request)
+        """Hand the held articles to the engine a chunk at a time, as room frees up in the queue."""
+        for start in range(0, len(entries), DISPATCH_CHUNK):
+            await self._wait_for_room()
+            for request in await self._dispatch(entries[start:start + DISPATCH_CHUNK]):
+                self.crawler.engine.crawl(request)
 
     async def _dispatch(self, entries: list[FeedEntry]) -> list[Request]:
         """Record the articles as pending in the database, then their share-page requests."""
