@@ -23,6 +23,7 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
@@ -44,9 +45,15 @@ class RedisDupeFilter(RFPDupeFilter):
 
 
 class RedisScheduler(Scheduler):
+    # Set by from_crawler (scrapy-redis builds the instance in from_settings).
     role: str
     coordinator_key: str
     worker_wait: float
+    local: deque[Request]  # feed requests: never shared
+    identity: str
+    started: float
+    beat: float  # when the coordinator last announced itself
+    coordinator_seen: bool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisScheduler:
@@ -79,7 +86,6 @@ class RedisScheduler(Scheduler):
             logger.info("Worker %s: %d requests waiting in Redis (%s)", self.identity, waiting, self.queue.key)
 
     def _make_queue(self, spider: Spider) -> Any:
-        from scrapy.utils.misc import load_object
         return load_object(self.queue_cls)(server=self.server, spider=spider, key=self.queue_key,
                                            serializer=self.serializer)
 

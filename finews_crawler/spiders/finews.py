@@ -63,7 +63,7 @@ class FinewsSpider(Spider):
         self._pending: dict[str, FeedEntry] = {}
         self._skipped: set[str] = set()
         self._dispatched: set[str] = set()  # infoCodes whose share page was requested this run
-        self._gone: dict[str, str] = {}  # infoCode -> why the source no longer has it
+        self._gone: dict[str, str] = {}  # infoCode -> why it is settled without a row (withdrawn, 404, a drop)
         self._replay: ReplayServer | None = None
         self._index: ArticleStore | None = None
         self._dispatching: asyncio.Task[None] | None = None
@@ -94,7 +94,7 @@ class FinewsSpider(Spider):
                 await asyncio.to_thread(self._index.mark_gone, self._gone)
             except SQLAlchemyError as exc:
                 count_error(self.crawler.stats, "database")
-                self.logger.error("Cannot record %d withdrawn or missing articles: %s", len(self._gone), exc)
+                self.logger.error("Cannot record %d withdrawn, missing or unusable articles: %s", len(self._gone), exc)
             await asyncio.to_thread(self._index.close)
         if self._replay is not None:
             self._replay.stop()
