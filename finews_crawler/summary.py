@@ -58,6 +58,8 @@ def run_failure(stats: dict) -> str | None:
         reasons.append(f"{errors['database']} database errors")
     if errors.get("export"):
         reasons.append(f"{errors['export']} export errors (the rows are stored; the next run writes their posts)")
+    if errors.get("dispatch"):
+        reasons.append("held articles could not be handed to the engine")
     if stats.get("spider_exceptions/count"):
         reasons.append(f"{stats['spider_exceptions/count']} exceptions in the spider")
     return "; ".join(reasons) or None

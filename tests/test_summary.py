@@ -27,6 +27,7 @@ def test_summary_line_of_an_empty_run():
     ({"finish_reason": "finished", "finews/errors/export": 2, "finews/feeds/pages/roll": 1}, "2 export errors"),
     ({"finish_reason": "finished", "finews/errors/database": 1, "finews/feeds/pages/roll": 1}, "1 database errors"),
     ({"finish_reason": "finished", "spider_exceptions/count": 1}, "1 exceptions in the spider"),
+    ({"finish_reason": "finished", "finews/errors/dispatch": 1, "finews/feeds/pages/roll": 1}, "held articles"),
 ])
 def test_a_run_fails_only_when_it_did_not_do_its_job(stats, failure):
     result = run_failure(stats)

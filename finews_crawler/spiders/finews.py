@@ -228,7 +228,14 @@ class FinewsSpider(Spider):
         self.logger.info("Feeds done: %d articles listed, %d of them fetched now that every feed is read",
                          len(self._dispatched) + len(pending), len(pending))
         self._dispatching = asyncio.ensure_future(self._crawl_all(pending))
+        self._dispatching.add_done_callback(self._dispatched_all)
         raise DontCloseSpider
+
+    def _dispatched_all(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            count_error(self.crawler.stats, "dispatch")
+            self.logger.error("Handing the held articles to the engine failed (the next run fetches them): %r",
+                              task.exception())
 
     async def _crawl_all(self, entries: list[FeedEntry]) -> None:
         """Hand the held articles to the engine a chunk at a time, as room frees up in the queue."""
