@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from conftest import crawl_command, crawl_outcome, run_scrapy, server_stats
+from finews_crawler.feeds import INFO_CODE
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.site import ReplaySite
 from helpers import REPO
@@ -61,8 +62,7 @@ def _stored(database_url):
 
 def _expected(site):
     """Every article a crawl can store: listed with a valid code and a time, not withdrawn or missing."""
-    return {a.info_code for a in site.articles if a.status == "ok" and a.showtime and a.info_code.startswith("NW")
-            and a.info_code[2:].isdigit()}
+    return {a.info_code for a in site.articles if a.status == "ok" and a.showtime and INFO_CODE.fullmatch(a.info_code)}
 
 
 def _start_pair(tmp_path, server, redis_job, database_url):
