@@ -40,8 +40,7 @@ def export_jekyll(rows: Iterable[ArticleRow], folder: ExportFolder, rotation: Ro
     publisher = Publisher(None, folder, SiteLinks(), rotation)
     for row in rows:
         report.articles += 1
-        report.written += publisher.write_post(row.post_path, row.post)
-        publisher.ensure_category_page(row.category, row.tags[0] if row.tags else row.category)
+        report.written += publisher.export_row(row)
     if rotation is not None:
         report.rotated = len(rotate(folder, rotation, now))
     return report

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from .dates import BEIJING
-from .jekyll import PostSource, dump_front_matter, escape_markdown, post_facts, published_time
+from .jekyll import PostSource, category_title, dump_front_matter, escape_markdown, post_facts, published_time
 
 CONTENT_DIR = "content/posts"
 
@@ -41,8 +41,7 @@ def hugo_front_matter(post: PostSource) -> dict[str, Any]:
 
 def render_hugo_post(post: PostSource) -> str:
     """Front matter, the shortcode-safe body, the share link and the category link."""
-    tag = post.tags[0] if post.tags else post.category
-    footer = f"[返回{escape_markdown(tag)}](/categories/{post.category}/)｜[返回首页](/)"
+    footer = f"[返回{escape_markdown(category_title(post))}](/categories/{post.category}/)｜[返回首页](/)"
     body = escape_shortcodes(post.body)
     share = escape_shortcodes(post.share_url)
     return f"---\n{dump_front_matter(hugo_front_matter(post))}---\n{body}\n\n<{share}>\n\n{footer}\n"

@@ -67,6 +67,11 @@ class SiteLinks:
         return f"{self._root()}/category/{slug}.html"
 
 
+def category_title(post: PostSource) -> str:
+    """What a post's category is called on the site: its first tag (`{media}新闻`), else the slug."""
+    return post.tags[0] if post.tags else post.category
+
+
 def post_filename(info_code: str, published: datetime) -> str:
     """`{YYYY-MM-DD}-{infoCode}.md`, dated in Beijing time."""
     return f"{published.astimezone(BEIJING):%Y-%m-%d}-{info_code}.md"
@@ -113,8 +118,7 @@ def dump_front_matter(data: dict[str, Any]) -> str:
 def render_post(post: PostSource, links: SiteLinks) -> str:
     """The whole post file: front matter, body, share link, back links."""
     share_url = quote(post.share_url, safe=":/?=&%#;,+@~")
-    tag = post.tags[0] if post.tags else post.category
-    footer = f"[返回{escape_markdown(tag)}]({links.category(post.category)})｜[返回首页]({links.home()})"
+    footer = f"[返回{escape_markdown(category_title(post))}]({links.category(post.category)})｜[返回首页]({links.home()})"
     return f"---\n{dump_front_matter(front_matter(post))}---\n{post.body}\n\n<{share_url}>\n\n{footer}\n"
 
 

@@ -15,9 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .export import ExportError, ExportFolder
 from .items import Article
-from .jekyll import SiteLinks, category_page_path, post_filename, render_category_page, render_post
+from .jekyll import (PostSource, SiteLinks, category_page_path, category_title, post_filename,
+                     render_category_page, render_post)
 from .rotation import POSTS_DIR, Rotation, archived
-from .storage import ArticleStore, Outcome
+from .storage import ArticleRow, ArticleStore, Outcome
 
 
 def row_values(item: Article, post: str, post_path: str) -> dict[str, Any]:
@@ -101,7 +102,7 @@ class Publisher:
             return Published(outcome, post_written=False)
         try:
             self.write_post(path, post, outcome.previous_post_path)
-            self.ensure_category_page(item.category, item.tags[0] if item.tags else item.category)
+            self.ensure_category_page(item)
         except ExportError as exc:
             return Published(outcome, post_written=False, export_error=str(exc))
         return Published(outcome, post_written=True)
@@ -112,11 +113,16 @@ class Publisher:
             return []
         repaired = []
         for row in self.store.unexported():
-            self.write_post(row.post_path, row.post)
-            self.ensure_category_page(row.category, row.tags[0] if row.tags else row.category)
+            self.export_row(row)
             repaired.append(row.info_code)
         self.store.mark_exported(repaired)
         return repaired
+
+    def export_row(self, row: ArticleRow) -> bool:
+        """Write a stored row's post as stored, and its category page; False if the post was already so."""
+        written = self.write_post(row.post_path, row.post)
+        self.ensure_category_page(row)
+        return written
 
     def _post_exists(self, path: str) -> bool:
         assert self.folder is not None
@@ -137,12 +143,12 @@ class Publisher:
                 self.folder.remove(other)
         return not unchanged
 
-    def ensure_category_page(self, slug: str, title: str) -> None:
-        """Write `category/{slug}.html` once; an existing page (perhaps edited) is kept."""
+    def ensure_category_page(self, post: PostSource) -> None:
+        """Write the post's `category/{slug}.html` once; an existing page (perhaps edited) is kept."""
         assert self.folder is not None
-        if slug in self._category_pages:
+        if post.category in self._category_pages:
             return
-        path = category_page_path(slug)
+        path = category_page_path(post.category)
         if not self.folder.exists(path):
-            self.folder.write(path, render_category_page(slug, title))
-        self._category_pages.add(slug)
+            self.folder.write(path, render_category_page(post.category, category_title(post)))
+        self._category_pages.add(post.category)

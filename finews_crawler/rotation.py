@@ -31,6 +31,10 @@ class Rotation:
         """Posts dated before this day (Beijing time) are archived."""
         return (now.astimezone(BEIJING) - timedelta(days=self.days)).date()
 
+    def archive_path(self, posts_path: str) -> str:
+        """Where `_posts/{name}` lives once rotated."""
+        return f"{self.archive}/{posts_path.removeprefix(POSTS_DIR + '/')}"
+
 
 def post_date(name: str) -> date | None:
     """The date in a post's file name (`2022-04-28-NW….md`), or None for any other file."""
@@ -45,9 +49,7 @@ def post_date(name: str) -> date | None:
 
 def archived(rotation: Rotation | None, posts_path: str) -> str | None:
     """Where `_posts/{name}` lives once rotated (None without rotation)."""
-    if rotation is None:
-        return None
-    return f"{rotation.archive}/{posts_path.removeprefix(POSTS_DIR + '/')}"
+    return rotation.archive_path(posts_path) if rotation else None
 
 
 def rotate(folder: ExportFolder, rotation: Rotation, now: datetime) -> list[str]:
@@ -58,6 +60,7 @@ def rotate(folder: ExportFolder, rotation: Rotation, now: datetime) -> list[str]
     for path in sorted(posts.glob("*.md")) if posts.is_dir() else []:
         day = post_date(path.name)
         if day is not None and day < cutoff:
-            folder.move(f"{POSTS_DIR}/{path.name}", f"{rotation.archive}/{path.name}")
+            post = f"{POSTS_DIR}/{path.name}"
+            folder.move(post, rotation.archive_path(post))
             moved.append(path.name)
     return moved
