@@ -85,6 +85,14 @@ class ArticleRow(Base):
         return self.published_at
 
 
+CHUNK = 500  # infoCodes per IN (…) list
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
 def _distinct_runs(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     """Consecutive groups in which no infoCode repeats (one statement cannot upsert a row twice)."""
     group: list[dict[str, Any]] = []
@@ -206,6 +214,12 @@ class ArticleStore:
     def from_url(cls, url: str) -> ArticleStore:
         return cls(make_engine(url))
 
+    def _upsert_statement(self, table: Any, columns: Iterable[str]) -> Any:
+        """INSERT … ON CONFLICT (info_code) DO UPDATE `columns` from the new row, for executemany."""
+        statement = self._insert(table)
+        return statement.on_conflict_do_update(index_elements=[table.c.info_code],
+                                               set_={name: statement.excluded[name] for name in columns})
+
     def upsert(self, values: dict[str, Any]) -> Outcome:
         """Insert or update one article by infoCode; unchanged content is left alone."""
         return self.upsert_many([values])[0]
@@ -239,11 +253,7 @@ class ArticleStore:
                     [{"code": v["info_code"], "fetched": v["fetched_at"]} for v in group if v["info_code"] in unchanged])
             changed = [values for values in group if values["info_code"] not in unchanged]
             if changed:
-                statement = self._insert(articles)
-                connection.execute(statement.on_conflict_do_update(
-                    index_elements=[articles.c.info_code],
-                    set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
-                ), changed)
+                connection.execute(self._upsert_statement(articles, UPDATED_COLUMNS), changed)
                 changed_codes = [values["info_code"] for values in changed]
                 connection.execute(delete(GoneRow.__table__).where(GoneRow.__table__.c.info_code.in_(changed_codes)))
                 connection.execute(delete(PendingRow.__table__).where(PendingRow.__table__.c.info_code.in_(changed_codes)))
@@ -260,11 +270,9 @@ class ArticleStore:
 
     def mark_exported(self, codes: Iterable[str]) -> None:
         """The posts of these rows are in the export folder now."""
-        codes = list(codes)
         with self.engine.begin() as connection:
-            for start in range(0, len(codes), 500):
-                connection.execute(update(ArticleRow.__table__)
-                                   .where(ArticleRow.__table__.c.info_code.in_(codes[start:start + 500]))
+            for chunk in _chunks(list(codes)):
+                connection.execute(update(ArticleRow.__table__).where(ArticleRow.__table__.c.info_code.in_(chunk))
                                    .values(post_exported=True))
 
     def unexported(self) -> list[ArticleRow]:
@@ -278,11 +286,9 @@ class ArticleStore:
 
     def known(self, codes: Iterable[str], checked_since: datetime | None = None) -> set[str]:
         """Which of `codes` are stored or gone (and, with `checked_since`, were fetched since then)."""
-        codes = list(codes)
         found: set[str] = set()
         with Session(self.engine) as session:
-            for start in range(0, len(codes), 500):
-                chunk = codes[start:start + 500]
+            for chunk in _chunks(list(codes)):
                 stored = select(ArticleRow.info_code).where(ArticleRow.info_code.in_(chunk))
                 gone = select(GoneRow.info_code).where(GoneRow.info_code.in_(chunk))
                 if checked_since is not None:
@@ -297,28 +303,20 @@ class ArticleStore:
             return
         now = datetime.now(UTC)
         rows = [{"info_code": code, "reason": reason, "checked_at": now} for code, reason in gone.items()]
-        with Session(self.engine) as session, session.begin():
-            statement = self._insert(GoneRow).values(rows)
-            session.execute(statement.on_conflict_do_update(
-                index_elements=[GoneRow.info_code],
-                set_={"reason": statement.excluded.reason, "checked_at": statement.excluded.checked_at},
-            ))
-            session.execute(delete(PendingRow).where(PendingRow.info_code.in_(list(gone))))
+        pending = PendingRow.__table__
+        with self.engine.begin() as connection:
+            connection.execute(self._upsert_statement(GoneRow.__table__, ("reason", "checked_at")), rows)
+            for chunk in _chunks(list(gone)):
+                connection.execute(delete(pending).where(pending.c.info_code.in_(chunk)))
 
     def add_pending(self, entries: list[dict[str, Any]]) -> None:
         """Record dispatched articles (feed entries with an `info_code`) until they are stored or gone."""
         if not entries:
             return
         now = datetime.now(UTC)
-        with Session(self.engine) as session, session.begin():
-            for start in range(0, len(entries), 500):
-                rows = [{"info_code": e["info_code"], "entry": e, "dispatched_at": now}
-                        for e in entries[start:start + 500]]
-                statement = self._insert(PendingRow).values(rows)
-                session.execute(statement.on_conflict_do_update(
-                    index_elements=[PendingRow.info_code],
-                    set_={"entry": statement.excluded.entry, "dispatched_at": statement.excluded.dispatched_at},
-                ))
+        rows = [{"info_code": entry["info_code"], "entry": entry, "dispatched_at": now} for entry in entries]
+        with self.engine.begin() as connection:
+            connection.execute(self._upsert_statement(PendingRow.__table__, ("entry", "dispatched_at")), rows)
 
     def pending(self) -> list[dict[str, Any]]:
         """The feed entries of dispatched articles that are neither stored nor gone."""
