@@ -21,6 +21,15 @@ class ExportError(OSError):
     """The export folder cannot take a file (read-only, full, outside the folder)."""
 
 
+@contextmanager
+def _as_export_error(what: str) -> Iterator[None]:
+    """An OSError in the block becomes an ExportError saying what could not be done."""
+    try:
+        yield
+    except OSError as exc:
+        raise ExportError(f"{what}: {exc.strerror or exc}") from exc
+
+
 class ExportFolder:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
@@ -68,44 +77,35 @@ class ExportFolder:
     def writing(self, relative: str) -> Iterator[TextIO]:
         """A text stream that replaces `relative` when the block ends, and leaves no trace if it fails."""
         target = self.path(relative)
-        try:
+        with _as_export_error(f"cannot write into {target.parent}"):
             handle, temporary = self._temporary(target.parent)
-        except OSError as exc:
-            raise ExportError(f"cannot write into {target.parent}: {exc.strerror or exc}") from exc
         try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                yield stream
-            os.replace(temporary, target)
-        except OSError as exc:
-            Path(temporary).unlink(missing_ok=True)
-            raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+            with _as_export_error(f"cannot write {target}"):
+                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                    yield stream
+                os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
 
     def read(self, relative: str) -> str | None:
         """The text of `relative`, or None if there is no such file."""
-        try:
-            return self.path(relative).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise ExportError(f"cannot read {relative}: {exc.strerror or exc}") from exc
+        with _as_export_error(f"cannot read {relative}"):
+            try:
+                return self.path(relative).read_text(encoding="utf-8")
+            except FileNotFoundError:
+                return None
 
     def remove(self, relative: str) -> None:
-        try:
+        with _as_export_error(f"cannot remove {relative}"):
             self.path(relative).unlink(missing_ok=True)
-        except OSError as exc:
-            raise ExportError(f"cannot remove {relative}: {exc.strerror or exc}") from exc
 
     def move(self, relative: str, destination: str) -> None:
         """Move a file inside the folder atomically (replacing the destination)."""
         source, target = self.path(relative), self.path(destination)
-        try:
+        with _as_export_error(f"cannot move {relative} to {destination}"):
             target.parent.mkdir(parents=True, exist_ok=True)
             source.replace(target)
-        except OSError as exc:
-            raise ExportError(f"cannot move {relative} to {destination}: {exc.strerror or exc}") from exc
 
     def sweep_temporary(self) -> int:
         """Delete temporary files a killed run left behind; only a run holding the lock may."""
