@@ -150,6 +150,7 @@ class FinewsConfig:
     redis_url: str = ""
     redis_prefix: str = "finews"
     role: str = "coordinator"
+    worker_wait: float = 30.0
     run_lock: bool = True  # distributed workers share the coordinator's run and take no lock
 
     @classmethod
@@ -209,6 +210,7 @@ class FinewsConfig:
             redis_url=redis_url,
             redis_prefix=str(settings.get("FINEWS_REDIS_PREFIX") or "finews"),
             role=role,
+            worker_wait=settings.getfloat("FINEWS_WORKER_WAIT", 30.0),
             run_lock=settings.getbool("FINEWS_RUN_LOCK", True) and not (redis_url and role == "worker"),
         )
 

@@ -13,6 +13,7 @@ import argparse
 from scrapy.exceptions import UsageError
 
 from ..cli import FinewsCommand, finews_config
+from ..distributed import JobKeys
 
 
 class Command(FinewsCommand):
@@ -34,16 +35,15 @@ class Command(FinewsCommand):
         from redis import Redis
         from redis.exceptions import RedisError
 
-        prefix = config.redis_prefix
-        keys = [f"{prefix}:requests", f"{prefix}:dupefilter", f"{prefix}:coordinator"]
+        keys = JobKeys.of(config.redis_prefix)
         try:
             server = Redis.from_url(config.redis_url)
-            holder = server.get(keys[2])
+            holder = server.get(keys.coordinator)
             if holder and not opts.force:
                 raise UsageError(f"a coordinator ({holder.decode()}) is running this job; stop it or use --force",
                                  print_help=False)
-            waiting = server.zcard(keys[0])
-            server.delete(*keys)
+            waiting = server.zcard(keys.requests)
+            server.delete(*keys.all())
         except RedisError as exc:
             raise UsageError(f"resetjob: Redis: {exc}", print_help=False) from None
-        print(f"finews resetjob: cleared {prefix}:* ({waiting} requests were waiting)")
+        print(f"finews resetjob: cleared {config.redis_prefix}:* ({waiting} requests were waiting)")

@@ -11,29 +11,45 @@ workers (`FINEWS_ROLE=worker`) only fetch from the queue.  See
 
 from __future__ import annotations
 
+from dataclasses import astuple, dataclass
+
 from scrapy.settings import BaseSettings
 
+from ..config import FinewsConfig
 
-def key_prefix(settings: BaseSettings) -> str:
-    return str(settings.get("FINEWS_REDIS_PREFIX") or "finews")
+
+@dataclass(frozen=True)
+class JobKeys:
+    """The Redis keys of one job (`FINEWS_REDIS_PREFIX`)."""
+
+    requests: str
+    dupefilter: str
+    coordinator: str
+
+    @classmethod
+    def of(cls, prefix: str) -> JobKeys:
+        return cls(f"{prefix}:requests", f"{prefix}:dupefilter", f"{prefix}:coordinator")
+
+    def all(self) -> tuple[str, ...]:
+        return astuple(self)
 
 
 class DistributedAddon:
     """Scrapy addon: with FINEWS_REDIS_URL, use the Redis scheduler the safe way."""
 
     def update_settings(self, settings: BaseSettings) -> None:
-        url = settings.get("FINEWS_REDIS_URL")
-        if not url:
+        config = FinewsConfig.from_settings(settings)
+        if not config.redis_url:
             return
-        prefix = key_prefix(settings)
+        keys = JobKeys.of(config.redis_prefix)
         for name, value in {
             "SCHEDULER": "finews_crawler.distributed.scheduler.RedisScheduler",
             "DUPEFILTER_CLASS": "finews_crawler.distributed.scheduler.RedisDupeFilter",
             # Never flush the shared queue when one process finishes (scrapy-redis's default).
             "SCHEDULER_PERSIST": True,
             "SCHEDULER_SERIALIZER": "finews_crawler.distributed.serializer",
-            "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",
-            "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:dupefilter",
-            "REDIS_URL": url,
+            "SCHEDULER_QUEUE_KEY": keys.requests,
+            "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
+            "REDIS_URL": config.redis_url,
         }.items():
             settings.set(name, value, priority="addon")

@@ -27,7 +27,8 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from . import key_prefix
+from ..config import FinewsConfig
+from . import JobKeys
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +59,10 @@ class RedisScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisScheduler:
         instance = super().from_crawler(crawler)
-        settings = crawler.settings
-        instance.role = settings.get("FINEWS_ROLE") or "coordinator"
-        instance.coordinator_key = f"{key_prefix(settings)}:coordinator"
-        instance.worker_wait = settings.getfloat("FINEWS_WORKER_WAIT", 30.0)
+        config = FinewsConfig.from_settings(crawler.settings)
+        instance.role = config.role
+        instance.coordinator_key = JobKeys.of(config.redis_prefix).coordinator
+        instance.worker_wait = config.worker_wait
         instance.local = deque()
         instance.identity = f"{socket.gethostname()}:{os.getpid()}"
         instance.started = time.monotonic()
