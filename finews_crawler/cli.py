@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 from datetime import datetime
 from pathlib import Path
 
 from dateutil import parser as date_parser
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 
 from .config import ConfigError, FinewsConfig, YamlConfig
@@ -38,6 +38,15 @@ class FinewsCommand(ScrapyCommand):
         parser.add_argument("--since", help="only articles published at or after this date (Beijing time)")
 
 
+EXIT_USAGE = 2
+
+
+def usage_error(message: str) -> NoReturn:
+    """End the command with one line on stderr and exit status 2 (Scrapy's UsageError adds its usage block)."""
+    print(f"scrapy: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
 def finews_config(settings: BaseSettings) -> FinewsConfig:
     """The configuration a crawl would use; a bad one ends the command (exit 2) with one line."""
     settings = settings.copy()
@@ -45,7 +54,7 @@ def finews_config(settings: BaseSettings) -> FinewsConfig:
         YamlConfig().update_settings(settings)
         return FinewsConfig.from_settings(settings)
     except ConfigError as exc:
-        raise UsageError(f"configuration: {exc}", print_help=False) from None
+        usage_error(f"configuration: {exc}")
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -55,7 +64,7 @@ def parse_since(value: str | None) -> datetime | None:
     try:
         moment = date_parser.isoparse(value)
     except ValueError:
-        raise UsageError(f"--since: not an ISO 8601 date or time: {value!r}", print_help=False) from None
+        usage_error(f"--since: not an ISO 8601 date or time: {value!r}")
     return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
 
 

@@ -19,15 +19,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from datetime import timedelta
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from scrapy.settings import BaseSettings
 
-from .feeds import DEFAULT_FEEDS, FeedSpec
+from .feeds import FeedSpec
 from .rotation import POSTS_DIR, Rotation
+from .schema import YAML_KEYS, ConfigError, check_settings, closest, read
+
+__all__ = ["ConfigError", "FinewsConfig", "YamlConfig", "read_yaml_config"]
 
 logger = logging.getLogger(__name__)
 
@@ -35,36 +41,16 @@ DEFAULT_CONFIG_FILE = "finews.yml"
 # Above settings.py ("project", 20), below custom_settings (30) and -s (40).
 YAML_PRIORITY = 25
 
-# YAML key -> Scrapy setting.
-YAML_KEYS: dict[str, str] = {
-    "api_base": "FINEWS_API_BASE",
-    "share_base": "FINEWS_SHARE_BASE",
-    "public_share_base": "FINEWS_PUBLIC_SHARE_BASE",
-    "site_base": "FINEWS_SITE_BASE",
-    "feeds": "FINEWS_FEEDS",
-    "page_size": "FINEWS_FEED_PAGE_SIZE",
-    "max_pages": "FINEWS_FEED_MAX_PAGES",
-    "database_url": "FINEWS_DATABASE_URL",
-    "export_dir": "FINEWS_EXPORT_DIR",
-    "store_database": "FINEWS_STORE_DATABASE",
-    "store_export": "FINEWS_STORE_EXPORT",
-    "categories": "FINEWS_CATEGORY_OVERRIDES",
-    "replay_dir": "FINEWS_REPLAY_DIR",
-    "refresh": "FINEWS_REFRESH",
-    "refresh_max_age": "FINEWS_REFRESH_MAX_AGE",
-    "rotate_days": "FINEWS_ROTATE_DAYS",
-    "rotate_archive": "FINEWS_ROTATE_ARCHIVE",
-    "lock_wait": "FINEWS_LOCK_WAIT",
-    "redis_url": "FINEWS_REDIS_URL",
-    "redis_prefix": "FINEWS_REDIS_PREFIX",
-    "role": "FINEWS_ROLE",
-    "worker_wait": "FINEWS_WORKER_WAIT",
-}
+def is_loopback(base: str) -> bool:
+    host = urlsplit(base).hostname or ""
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
-class ConfigError(ValueError):
-    """A configuration file or setting that cannot be used, with the reason."""
-
+# Where the articles of a replay site are published (the roll feed's `url_w`, SOURCE-SITE.md §6).
+REPLAY_PUBLIC_BASE = "https://finance.eastmoney.com"
 
 def read_yaml_config(path: Path) -> dict[str, Any]:
     """Map a YAML config file to Scrapy settings; errors name the file and key."""
@@ -74,9 +60,9 @@ def read_yaml_config(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read config: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys to values")
-    unknown = set(data) - set(YAML_KEYS) - {"settings"}
-    if unknown:
-        raise ConfigError(f"{path}: unknown keys {sorted(unknown)}; known: {sorted(YAML_KEYS)} and settings")
+    for key in data:
+        if key not in YAML_KEYS and key != "settings":
+            raise ConfigError(f"{path}: unknown key {key!r}{closest(str(key), [*YAML_KEYS, 'settings'])}")
     result = {YAML_KEYS[key]: value for key, value in data.items() if key != "settings"}
     extra = data.get("settings") or {}
     if not isinstance(extra, dict):
@@ -108,19 +94,8 @@ def _overlay(settings: BaseSettings, values: Mapping[str, Any]) -> BaseSettings:
     return copy
 
 
-def _url(value: Any, name: str) -> str:
-    if value in (None, ""):
-        return ""
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        raise ConfigError(f"{name} must be an http(s) URL, got {value!r}")
-    return value.rstrip("/")
-
-
-def _rotation(settings: BaseSettings) -> Rotation | None:
-    days = settings.getint("FINEWS_ROTATE_DAYS", 0)
-    if days < 0:
-        raise ConfigError(f"FINEWS_ROTATE_DAYS cannot be negative, got {days}")
-    archive = str(settings.get("FINEWS_ROTATE_ARCHIVE") or "old_post").strip("/")
+def _rotation(days: int, archive: str) -> Rotation | None:
+    archive = archive.strip("/") or "old_post"
     parts = Path(archive).parts
     if Path(archive).is_absolute() or ".." in parts or not parts or parts[0] == POSTS_DIR:
         raise ConfigError(f"FINEWS_ROTATE_ARCHIVE must be a folder inside the export folder, "
@@ -152,68 +127,51 @@ class FinewsConfig:
     role: str = "coordinator"
     worker_wait: float = 30.0
     run_lock: bool = True  # distributed workers share the coordinator's run and take no lock
+    progress_interval: float = 30.0  # seconds between progress lines; 0: none
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
-        api_base = _url(settings.get("FINEWS_API_BASE"), "FINEWS_API_BASE")
-        share_base = _url(settings.get("FINEWS_SHARE_BASE"), "FINEWS_SHARE_BASE") or api_base
-        feeds_setting = settings.get("FINEWS_FEEDS")
-        try:
-            feeds = tuple(FeedSpec.from_mapping(f) for f in feeds_setting) if feeds_setting else DEFAULT_FEEDS
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"FINEWS_FEEDS: {exc}") from None
-        if len({feed.name for feed in feeds}) != len(feeds):
-            raise ConfigError("FINEWS_FEEDS: feed names must be unique")
-        page_size = settings.getint("FINEWS_FEED_PAGE_SIZE", 100)
-        max_pages = settings.getint("FINEWS_FEED_MAX_PAGES", 10)
-        if not 1 <= page_size <= 100:
-            raise ConfigError(f"FINEWS_FEED_PAGE_SIZE must be 1..100 (the source's limit), got {page_size}")
-        if max_pages < 1:
-            raise ConfigError(f"FINEWS_FEED_MAX_PAGES must be at least 1, got {max_pages}")
-        overrides = settings.getdict("FINEWS_CATEGORY_OVERRIDES")
-        if not all(isinstance(k, str) and isinstance(v, str) and v for k, v in overrides.items()):
-            raise ConfigError("FINEWS_CATEGORY_OVERRIDES must map media names to non-empty slugs")
-        store_db = settings.getbool("FINEWS_STORE_DATABASE", True)
-        store_export = settings.getbool("FINEWS_STORE_EXPORT", True)
-        export_dir = settings.get("FINEWS_EXPORT_DIR")
-        replay_dir = settings.get("FINEWS_REPLAY_DIR")
-        max_age = settings.getfloat("FINEWS_REFRESH_MAX_AGE", 0.0)
-        if max_age < 0:
-            raise ConfigError(f"FINEWS_REFRESH_MAX_AGE is in hours and cannot be negative, got {max_age}")
-        lock_wait = settings.getfloat("FINEWS_LOCK_WAIT", 0.0)
-        if lock_wait < 0:
-            raise ConfigError(f"FINEWS_LOCK_WAIT is in seconds and cannot be negative, got {lock_wait}")
-        redis_url = str(settings.get("FINEWS_REDIS_URL") or "")
-        if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
-            raise ConfigError(f"FINEWS_REDIS_URL must be a redis://, rediss:// or unix:// URL, got {redis_url!r}")
-        if redis_url and not api_base:
-            raise ConfigError("FINEWS_REDIS_URL needs FINEWS_API_BASE: every process must crawl the same source")
-        role = str(settings.get("FINEWS_ROLE") or "coordinator")
-        if role not in ("coordinator", "worker"):
-            raise ConfigError(f"FINEWS_ROLE must be coordinator or worker, got {role!r}")
+        """Parse and check every FINEWS_* setting (and the Scrapy settings the user gave); ConfigError if unusable."""
+        check_settings(settings, given_from=YAML_PRIORITY)
+        get = partial(read, settings)
+        api_base, redis_url, role = get("FINEWS_API_BASE"), get("FINEWS_REDIS_URL"), get("FINEWS_ROLE")
         return cls(
             api_base=api_base,
-            share_base=share_base,
-            public_share_base=_url(settings.get("FINEWS_PUBLIC_SHARE_BASE"), "FINEWS_PUBLIC_SHARE_BASE"),
-            site_base=str(settings.get("FINEWS_SITE_BASE") or ""),
-            feeds=feeds,
-            page_size=page_size,
-            max_pages=max_pages,
-            database_url=str(settings.get("FINEWS_DATABASE_URL") or "") if store_db else "",
-            export_dir=Path(export_dir) if store_export and export_dir else None,
-            category_overrides=dict(overrides),
-            replay_dir=Path(replay_dir) if replay_dir else None,
-            refresh=settings.getbool("FINEWS_REFRESH", False),
-            refresh_max_age=timedelta(hours=max_age) if max_age else None,
-            rotation=_rotation(settings),
-            lock_wait=lock_wait,
+            share_base=get("FINEWS_SHARE_BASE") or api_base,
+            public_share_base=get("FINEWS_PUBLIC_SHARE_BASE"),
+            site_base=get("FINEWS_SITE_BASE"),
+            feeds=get("FINEWS_FEEDS"),
+            page_size=get("FINEWS_FEED_PAGE_SIZE"),
+            max_pages=get("FINEWS_FEED_MAX_PAGES"),
+            database_url=get("FINEWS_DATABASE_URL") if get("FINEWS_STORE_DATABASE") else "",
+            export_dir=get("FINEWS_EXPORT_DIR") if get("FINEWS_STORE_EXPORT") else None,
+            category_overrides=get("FINEWS_CATEGORY_OVERRIDES"),
+            replay_dir=get("FINEWS_REPLAY_DIR"),
+            refresh=get("FINEWS_REFRESH"),
+            refresh_max_age=timedelta(hours=get("FINEWS_REFRESH_MAX_AGE")) or None,
+            rotation=_rotation(get("FINEWS_ROTATE_DAYS"), get("FINEWS_ROTATE_ARCHIVE")),
+            lock_wait=get("FINEWS_LOCK_WAIT"),
             redis_url=redis_url,
-            redis_prefix=str(settings.get("FINEWS_REDIS_PREFIX") or "finews"),
+            redis_prefix=get("FINEWS_REDIS_PREFIX"),
             role=role,
-            worker_wait=settings.getfloat("FINEWS_WORKER_WAIT", 30.0),
-            run_lock=settings.getbool("FINEWS_RUN_LOCK", True) and not (redis_url and role == "worker"),
+            worker_wait=get("FINEWS_WORKER_WAIT"),
+            run_lock=get("FINEWS_RUN_LOCK") and not (redis_url and role == "worker"),
+            progress_interval=get("FINEWS_PROGRESS_INTERVAL"),
         )
 
     def share_url(self, info_code: str, share_base: str | None = None) -> str:
         base = share_base or self.share_base
         return f"{base}/html_News/NewsShare.html?infoCode={info_code}"
+
+    def public_url(self, info_code: str) -> str:
+        """The article's page as readers reach it: the link a post gives, the base its relative URLs resolve on.
+
+        A replay site on a loopback address (the bundled one, on a random
+        port, or any other) stands in for the real source: its articles link
+        to the source's public page, never to a local address.
+        """
+        if self.public_share_base:
+            return self.share_url(info_code, self.public_share_base)
+        if is_loopback(self.share_base):
+            return f"{REPLAY_PUBLIC_BASE}/a/{info_code[2:]}.html"
+        return self.share_url(info_code)

@@ -64,3 +64,8 @@ def parse_beijing_time(text: str | None) -> datetime | None:
 def format_post_date(moment: datetime) -> str:
     """`YYYY-MM-DD HH:MM:SS +0800`, the front-matter date the original site used."""
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S +0800")
+
+
+def format_feed_time(moment: datetime) -> str:
+    """`YYYY-MM-DD HH:MM:SS` in Beijing time, as the feeds write it (so it parses back to `moment`)."""
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")

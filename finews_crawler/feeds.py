@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -114,6 +114,14 @@ class FeedEntry:
             if theirs and (not mine or prefer_other):
                 setattr(self, name, theirs)
         self.feeds = sorted(set(self.feeds) | set(other.feeds))
+
+    def over(self, stored: FeedEntry | None) -> FeedEntry:
+        """This listing laid over what finews stored of the article before: it adds facts, loses none."""
+        if stored is None:
+            return self
+        result = replace(stored, feeds=list(stored.feeds))
+        result.merge(self, prefer_other=True)
+        return result
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

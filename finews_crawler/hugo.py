@@ -41,7 +41,8 @@ def hugo_front_matter(post: PostSource) -> dict[str, Any]:
 
 def render_hugo_post(post: PostSource) -> str:
     """Front matter, the shortcode-safe body, the share link and the category link."""
-    footer = f"[返回{escape_markdown(category_title(post))}](/categories/{post.category}/)｜[返回首页](/)"
+    # The shipped hugo.yaml has uglyURLs: a category's term page is /categories/{slug}.html.
+    footer = f"[返回{escape_markdown(category_title(post))}](/categories/{post.category}.html)｜[返回首页](/)"
     body = escape_shortcodes(post.body)
     share = escape_shortcodes(post.share_url)
     return f"---\n{dump_front_matter(hugo_front_matter(post))}---\n{body}\n\n<{share}>\n\n{footer}\n"

@@ -40,6 +40,7 @@ FINEWS_ROTATE_ARCHIVE = "old_post"
 FINEWS_LOCK_WAIT = 0
 FINEWS_RUN_LOCK = True  # off only where something else keeps runs apart (distributed workers)
 FINEWS_STATS_FILE = ""  # a path: every run's stats as JSON, for monitoring
+FINEWS_PROGRESS_INTERVAL = 30  # seconds between progress lines (a live bar on a terminal); 0: none
 
 # --- scaling out (scrapy-redis; pip install 'finews[distributed]') --------------
 FINEWS_REDIS_URL = ""  # redis://[:password@]host:6379/0 — set: share one request queue over Redis
@@ -71,6 +72,9 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.telnet.TelnetConsole": None,
     "finews_crawler.summary.RunSummary": 500,
+    "finews_crawler.logs.Progress": 510,
+    # finews's progress line replaces Scrapy's per-minute page counter.
+    "scrapy.extensions.logstats.LogStats": None,
     "finews_crawler.jobdir.JobDirGuard": 0,
 }
 
@@ -83,5 +87,6 @@ ITEM_PIPELINES = {
 }
 
 LOG_LEVEL = "INFO"
+STATS_DUMP = False  # the stats go to DEBUG and FINEWS_STATS_FILE; the summary line is the run's last
 LOG_FORMATTER = "finews_crawler.logformatter.FinewsLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from .dates import format_feed_time
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -179,6 +182,7 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision`, the newest by default (idempotent, safe to run in parallel)."""
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up lines say nothing to a user
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     lock = _sqlite_file_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
@@ -254,9 +258,9 @@ class ArticleStore:
             changed = [values for values in group if values["info_code"] not in unchanged]
             if changed:
                 connection.execute(self._upsert_statement(articles, UPDATED_COLUMNS), changed)
-                changed_codes = [values["info_code"] for values in changed]
-                connection.execute(delete(GoneRow.__table__).where(GoneRow.__table__.c.info_code.in_(changed_codes)))
-                connection.execute(delete(PendingRow.__table__).where(PendingRow.__table__.c.info_code.in_(changed_codes)))
+            # Stored is settled, whether the content changed or not: neither gone nor pending any more.
+            connection.execute(delete(GoneRow.__table__).where(GoneRow.__table__.c.info_code.in_(codes)))
+            connection.execute(delete(PendingRow.__table__).where(PendingRow.__table__.c.info_code.in_(codes)))
         outcomes = []
         for values in group:
             old = before.get(values["info_code"])
@@ -296,6 +300,25 @@ class ArticleStore:
                     gone = gone.where(GoneRow.checked_at >= checked_since)
                 found.update(session.scalars(stored.union(gone)))
         return found
+
+    def feed_facts(self, codes: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """What finews already knows of stored articles, as feed entries (`FeedEntry` fields).
+
+        A re-fetch starts from these, so it can add facts but never lose one
+        (the feed time's seconds, the media a feed named, the feeds that listed it).
+        """
+        articles = ArticleRow.__table__
+        facts: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as connection:
+            for chunk in _chunks(list(codes)):
+                for row in connection.execute(
+                        select(articles.c.info_code, articles.c.title, articles.c.published_at, articles.c.media,
+                               articles.c.digest, articles.c.feeds).where(articles.c.info_code.in_(chunk))):
+                    facts[row.info_code] = {
+                        "info_code": row.info_code, "title": row.title, "time": format_feed_time(row.published_at),
+                        "media": row.media or "", "digest": row.digest or "", "feeds": list(row.feeds or []),
+                    }
+        return facts
 
     def mark_gone(self, gone: dict[str, str]) -> None:
         """Remember articles (infoCode -> reason) the source withdrew or lost; stored rows stay."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import pprint
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from .logs import SUMMARY
 from .stats import ARTICLES, DROPPED, ERRORS, POSTS, with_prefix
 
 logger = logging.getLogger("finews")
@@ -38,6 +40,15 @@ def summary_line(stats: dict) -> str:
 
 
 FAILED = "finews/failed"
+SUMMARY_LINE = "finews/summary"
+
+
+def log_summary(stats: dict) -> None:
+    """The run's last lines: the summary (shown down to WARNING level) and, if so, why it failed."""
+    if stats.get(SUMMARY_LINE):
+        logger.log(SUMMARY, "%s", stats[SUMMARY_LINE])
+    if stats.get(FAILED):
+        logger.error("finews: the run failed: %s", stats[FAILED])
 
 
 def run_failure(stats: dict) -> str | None:
@@ -60,6 +71,8 @@ def run_failure(stats: dict) -> str | None:
         reasons.append(f"{errors['export']} export errors (the rows are stored; the next run writes their posts)")
     if errors.get("dispatch"):
         reasons.append("held articles could not be handed to the engine")
+    if errors.get("no_coordinator"):
+        reasons.append("a worker saw no coordinator and had nothing to fetch")
     if stats.get("spider_exceptions/count"):
         reasons.append(f"{stats['spider_exceptions/count']} exceptions in the spider")
     return "; ".join(reasons) or None
@@ -79,13 +92,15 @@ class RunSummary:
         return extension
 
     def spider_closed(self, reason: str) -> None:
+        """Judge the run and keep its summary line; the crawl command logs it last (`log_summary`)."""
         stats = {**self.stats.get_stats(), "finish_reason": reason}
-        logger.info("%s; finished: %s", summary_line(stats), reason)
         failure = run_failure(stats)
         if failure:
             self.stats.set_value(FAILED, failure)
             stats[FAILED] = failure
-            logger.error("finews: the run failed: %s", failure)
+        stats[SUMMARY_LINE] = f"{summary_line(stats)}; finished: {reason}"
+        self.stats.set_value(SUMMARY_LINE, stats[SUMMARY_LINE])
+        logger.debug("Scrapy stats:\n%s", pprint.pformat(stats))
         if self.stats_file:
             self.stats_file.parent.mkdir(parents=True, exist_ok=True)
             self.stats_file.write_text(json.dumps(stats, default=str, indent=1, sort_keys=True), encoding="utf-8")

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from scrapy.settings import Settings
 
@@ -49,18 +51,21 @@ def test_feeds_from_yaml_become_feed_specs(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("api_bse: http://x\n", "unknown keys"),
+    ("api_bse: http://x\n", "unknown key 'api_bse'; did you mean api_base"),
     ("- a\n- b\n", "must be a mapping"),
-    ("api_base: ftp://x\n", "FINEWS_API_BASE must be an http"),
+    ("api_base: ftp://x\n", r"FINEWS_API_BASE \(YAML api_base\) = 'ftp://x': expected an http\(s\) URL"),
     ("feeds:\n- {name: x, kind: rss}\n", "unknown kind"),
     ("feeds:\n- {name: x, kind: roll}\n- {name: x, kind: media}\n", "unique"),
-    ("page_size: 500\n", "1..100"),
+    ("page_size: 500\n", "expected a whole number from 1 to 100"),
     ("key: [unclosed\n", "cannot read config"),
     ("settings: [1]\n", "`settings` must be a mapping"),
-    ("rotate_days: -1\n", "FINEWS_ROTATE_DAYS cannot be negative"),
+    ("rotate_days: -1\n", "FINEWS_ROTATE_DAYS .*expected a whole number ≥ 0"),
     ("rotate_days: 3\nrotate_archive: ../elsewhere\n", "FINEWS_ROTATE_ARCHIVE must be a folder inside"),
     ("rotate_days: 3\nrotate_archive: _posts/old\n", "other than _posts"),
-    ("lock_wait: -5\n", "FINEWS_LOCK_WAIT is in seconds"),
+    ("lock_wait: -5\n", "FINEWS_LOCK_WAIT .*expected a number ≥ 0"),
+    ("settings: {CONCURRENT_REQUESTS_PER_DOMAIN: lots}\n", "CONCURRENT_REQUESTS_PER_DOMAIN = 'lots': expected a whole number"),
+    ("settings: {AUTOTHROTTLE_ENABLED: maybe}\n", "AUTOTHROTTLE_ENABLED = 'maybe': expected true or false"),
+    ("settings: {LOG_LEVEL: LOUD}\n", "LOG_LEVEL = 'LOUD'"),
 ])
 def test_a_bad_config_file_stops_with_a_message_naming_the_problem(tmp_path, content, message):
     path = tmp_path / "bad.yml"
@@ -78,3 +83,51 @@ def test_rotation_is_off_by_default_and_on_with_a_window():
     assert FinewsConfig.from_settings(settings_with()).rotation is None
     rotation = FinewsConfig.from_settings(settings_with(FINEWS_ROTATE_DAYS="3", FINEWS_ROTATE_ARCHIVE="archive/")).rotation
     assert (rotation.days, rotation.archive) == (3, "archive")
+
+
+# A bad value for every setting of the README's configuration table (and the plain Scrapy ones finews sets).
+BAD_VALUES = {
+    "FINEWS_API_BASE": "api.example.com", "FINEWS_SHARE_BASE": "ftp://x", "FINEWS_PUBLIC_SHARE_BASE": "//x",
+    "FINEWS_SITE_BASE": ["a"], "FINEWS_FEEDS": "[{", "FINEWS_FEED_PAGE_SIZE": "0", "FINEWS_FEED_MAX_PAGES": "abc",
+    "FINEWS_DATABASE_URL": "mysql://x/y", "FINEWS_EXPORT_DIR": {"a": 1}, "FINEWS_STORE_DATABASE": "maybe",
+    "FINEWS_STORE_EXPORT": "2", "FINEWS_CATEGORY_OVERRIDES": "not json", "FINEWS_REPLAY_DIR": ["x"],
+    "FINEWS_REFRESH": "maybe", "FINEWS_REFRESH_MAX_AGE": "-1", "FINEWS_ROTATE_DAYS": "1.5",
+    "FINEWS_ROTATE_ARCHIVE": ["x"], "FINEWS_LOCK_WAIT": "soon", "FINEWS_RUN_LOCK": "sometimes",
+    "FINEWS_STATS_FILE": ["x"], "FINEWS_PROGRESS_INTERVAL": "fast", "FINEWS_REDIS_URL": "http://redis",
+    "FINEWS_REDIS_PREFIX": "a b", "FINEWS_ROLE": "boss", "FINEWS_WORKER_WAIT": "forever",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "lots", "DOWNLOAD_DELAY": "slow", "ROBOTSTXT_OBEY": "maybe",
+    "RETRY_TIMES": "-1", "DOWNLOAD_MAXSIZE": "10MB",
+}
+
+
+def test_every_setting_is_parsed_and_a_bad_value_is_one_line_naming_key_value_and_expectation():
+    from finews_crawler.schema import OPTIONS
+    assert set(OPTIONS) - {"FINEWS_CONFIG"} <= set(BAD_VALUES), "a new setting needs a bad value here"
+    for name, value in BAD_VALUES.items():
+        with pytest.raises(ConfigError) as caught:
+            FinewsConfig.from_settings(settings_with(**{name: value}))
+        message = str(caught.value)
+        assert name in message and repr(value) in message and "expected" in message and "\n" not in message, message
+
+
+def test_every_option_documented_in_the_readme_table():
+    from finews_crawler.schema import OPTIONS
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, option in OPTIONS.items():
+        assert f"`{name}`" in readme, name
+        if option.yaml_key:
+            assert f"`{option.yaml_key}`" in readme, option.yaml_key
+
+
+@pytest.mark.parametrize("name, hint", [("FINEWS_MAX_PAGES", "FINEWS_FEED_MAX_PAGES"), ("FINEWS_REFERSH", "FINEWS_REFRESH"),
+                                        ("FINEWS_NOTHING_ALIKE_AT_ALL", None)])
+def test_an_unknown_finews_setting_is_an_error_naming_the_closest_known_one(name, hint):
+    with pytest.raises(ConfigError, match=f"unknown setting {name}") as caught:
+        FinewsConfig.from_settings(settings_with(**{name: "1"}))
+    assert (f"did you mean {hint}?" in str(caught.value)) if hint else "did you mean" not in str(caught.value)
+
+
+def test_plain_scrapy_settings_from_settings_py_are_not_second_guessed_but_given_ones_are_checked():
+    assert FinewsConfig.from_settings(settings_with(DOWNLOAD_DELAY="0.25", AUTOTHROTTLE_ENABLED="false"))
+    with pytest.raises(ConfigError, match="DOWNLOAD_DELAY = 'slow'"):
+        FinewsConfig.from_settings(settings_with(DOWNLOAD_DELAY="slow"))

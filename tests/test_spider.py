@@ -60,4 +60,5 @@ def test_a_bad_config_stops_the_run_with_one_clear_message(tmp_path):
     config.write_text("api_bse: http://x\n", encoding="utf-8")
     returncode, log, _ = run_crawl(tmp_path, {"FINEWS_CONFIG": str(config), **_stores(tmp_path)})
     assert returncode == 2
-    assert "error: configuration: " in log and "unknown keys ['api_bse']" in log and "Traceback" not in log
+    assert log.endswith("scrapy: error: configuration: " f"{config}: unknown key 'api_bse'; did you mean api_base?\n")
+    assert "Traceback" not in log and "Usage" not in log

@@ -1,11 +1,12 @@
 """`scrapy crawl`, with finews's checks before and its exit status after.
 
-Before: a bad YAML file or `-s` value ends the command with one line naming
-the problem (exit status 2); an unreachable database with one line too
-(exit status 1), before anything is fetched; another run holding the
+Before: a bad YAML file, `-s` value or `-a` argument ends the command with
+one line naming the problem (exit status 2); a store, Redis server or
+source host that cannot be used with one line too (exit status 1), before
+anything is fetched (`finews_crawler.preflight`); another run holding the
 database or export folder ends it with exit status 75 (or makes it wait up
-to FINEWS_LOCK_WAIT seconds).  After: a run that failed its job
-(`summary.run_failure`) exits 1.
+to FINEWS_LOCK_WAIT seconds).  After: the summary line is the last line of
+the log, and a run that failed its job (`summary.run_failure`) exits 1.
 """
 
 from __future__ import annotations
@@ -15,19 +16,27 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from ..storage import ArticleStore
-from ..summary import FAILED
-from ..cli import finews_config, run_locked
+from ..cli import finews_config, run_locked, usage_error
+from ..config import ConfigError
+from ..preflight import start_fault
+from ..spiders.finews import spider_arguments
+from ..summary import FAILED, log_summary
 
 
 class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         config = finews_config(self.settings)
-        if config.database_url and not _database_ready(config.database_url):
+        try:
+            spider_arguments(opts.spargs)
+        except ConfigError as exc:
+            usage_error(str(exc))
+        if config.redis_url and not config.api_base:
+            usage_error("configuration: FINEWS_REDIS_URL needs FINEWS_API_BASE: every process must crawl the same source")
+        fault = start_fault(config)
+        if fault is not None:
+            print(f"finews crawl: {fault}", file=sys.stderr)
             self.exitcode = 1
             return
         if not config.run_lock:
@@ -44,16 +53,7 @@ class Command(ScrapyCrawl):
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed or (crawler.stats and crawler.stats.get_value(FAILED)):
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        log_summary(stats)
+        if self.crawler_process.bootstrap_failed or stats.get(FAILED):
             self.exitcode = 1
-
-
-def _database_ready(url: str) -> bool:
-    """Open (and migrate) the database now: unreachable, it is one line, not a traceback from the engine."""
-    try:
-        ArticleStore.from_url(url).close()
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        print(f"finews crawl: cannot open the database {make_url(url).render_as_string()}: {reason}", file=sys.stderr)
-        return False
-    return True

@@ -7,12 +7,11 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scrapy.exceptions import UsageError
 
 from ..export import ExportError, ExportFolder
 from ..exporters import FORMATS, ExportReport, export_hugo, export_jekyll, export_jsonl
 from ..storage import ArticleStore
-from ..cli import FinewsCommand, finews_config, parse_since, run_locked
+from ..cli import FinewsCommand, finews_config, parse_since, run_locked, usage_error
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +34,7 @@ class Command(FinewsCommand):
         assert self.settings is not None
         config = finews_config(self.settings)
         if not config.database_url:
-            raise UsageError("export reads the database: set FINEWS_DATABASE_URL (and FINEWS_STORE_DATABASE)",
-                             print_help=False)
+            usage_error("export reads the database: set FINEWS_DATABASE_URL (and FINEWS_STORE_DATABASE)")
         since = parse_since(opts.since)
         folder = opts.out.parent if opts.format == "jsonl" else opts.out
 
@@ -57,7 +55,7 @@ class Command(FinewsCommand):
         try:
             self.exitcode = run_locked("export", folder, "", config.lock_wait, export)
         except ExportError as exc:
-            raise UsageError(f"export: {exc}", print_help=False) from None
+            usage_error(f"export: {exc}")
 
 
 def _summary(kind: str, out: Path, report: ExportReport) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from scrapy.exceptions import UsageError
 
 from ..export import ExportFolder
 from ..jekyll import SiteLinks
@@ -12,7 +11,7 @@ from ..publish import Publisher
 from ..reclean import processing_steps, reclean
 from ..stats import CountingStats
 from ..storage import ArticleStore
-from ..cli import FinewsCommand, finews_config, parse_since, run_locked
+from ..cli import FinewsCommand, finews_config, parse_since, run_locked, usage_error
 
 
 class Command(FinewsCommand):
@@ -30,7 +29,7 @@ class Command(FinewsCommand):
         assert self.settings is not None
         config = finews_config(self.settings)
         if not config.database_url:
-            raise UsageError("reclean reads the stored raw bodies: set FINEWS_DATABASE_URL", print_help=False)
+            usage_error("reclean reads the stored raw bodies: set FINEWS_DATABASE_URL")
         since = parse_since(opts.since)
 
         def run() -> None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from scrapy.exceptions import UsageError
 
-from ..cli import FinewsCommand, finews_config
+from ..cli import FinewsCommand, finews_config, usage_error
 from ..distributed import JobKeys
 
 
@@ -31,7 +30,7 @@ class Command(FinewsCommand):
         assert self.settings is not None
         config = finews_config(self.settings)
         if not config.redis_url:
-            raise UsageError("resetjob clears the Redis queue: set FINEWS_REDIS_URL", print_help=False)
+            usage_error("resetjob clears the Redis queue: set FINEWS_REDIS_URL")
         from redis import Redis
         from redis.exceptions import RedisError
 
@@ -40,10 +39,9 @@ class Command(FinewsCommand):
             server = Redis.from_url(config.redis_url)
             holder = server.get(keys.coordinator)
             if holder and not opts.force:
-                raise UsageError(f"a coordinator ({holder.decode()}) is running this job; stop it or use --force",
-                                 print_help=False)
+                usage_error(f"a coordinator ({holder.decode()}) is running this job; stop it or use --force")
             waiting = server.zcard(keys.requests)
             server.delete(*keys.all())
         except RedisError as exc:
-            raise UsageError(f"resetjob: Redis: {exc}", print_help=False) from None
+            usage_error(f"resetjob: Redis: {exc}")
         print(f"finews resetjob: cleared {config.redis_prefix}:* ({waiting} requests were waiting)")

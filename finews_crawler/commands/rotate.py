@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from scrapy.exceptions import UsageError
 
 from ..export import ExportError, ExportFolder
 from ..rotation import Rotation, rotate
-from ..cli import FinewsCommand, finews_config, run_locked
+from ..cli import FinewsCommand, finews_config, run_locked, usage_error
 
 
 class Command(FinewsCommand):
@@ -34,10 +33,10 @@ class Command(FinewsCommand):
             self.settings.set("FINEWS_ROTATE_ARCHIVE", opts.archive, priority="cmdline")
         config = finews_config(self.settings)
         if config.export_dir is None:
-            raise UsageError("rotate works on the export folder: set FINEWS_EXPORT_DIR", print_help=False)
+            usage_error("rotate works on the export folder: set FINEWS_EXPORT_DIR")
         rotation: Rotation = config.rotation or Rotation(0)
         if rotation.days < 1:
-            raise UsageError("--days must be at least 1", print_help=False)
+            usage_error("--days must be at least 1")
         folder = ExportFolder(config.export_dir)
 
         def run() -> None:
@@ -48,4 +47,4 @@ class Command(FinewsCommand):
         try:
             self.exitcode = run_locked("rotate", config.export_dir, "", config.lock_wait, run)
         except ExportError as exc:
-            raise UsageError(f"rotate: {exc}", print_help=False) from None
+            usage_error(f"rotate: {exc}")

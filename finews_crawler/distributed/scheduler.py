@@ -28,6 +28,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from ..config import FinewsConfig
+from ..stats import count_error
 from . import JobKeys
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,10 @@ class RedisScheduler(Scheduler):
     def close(self, reason: str) -> None:
         if self.role == "coordinator":
             self.server.delete(self.coordinator_key)
+        elif not self.coordinator_seen and not self.stats.get_value("scheduler/dequeued/redis"):
+            count_error(self.stats, "no_coordinator")
+            logger.error("Worker %s: no coordinator appeared within %g s (FINEWS_WORKER_WAIT) and the queue was "
+                         "empty: nothing was fetched", self.identity, self.worker_wait)
 
     def _announce(self) -> None:
         self.server.set(self.coordinator_key, self.identity, ex=COORDINATOR_TTL)

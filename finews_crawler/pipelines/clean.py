@@ -12,7 +12,7 @@ class CleanPipeline(StatsPipeline):
     def process_item(self, item: Article) -> Article:
         item.title = clean_text(item.title)
         item.digest = clean_text(item.digest)
-        item.body = clean_body(item.body_raw, item.url)
+        item.body = clean_body(item.body_raw, item.share_url)  # relative URLs resolve as readers see them
         if not item.body:
             drop(self.stats, "empty_body", f"{item.info_code}: nothing of the body is left after cleaning")
         return item

@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from ..config import FinewsConfig
+from ..config import ConfigError, FinewsConfig
 from ..dates import parse_beijing_time
 from ..feeds import INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries, feed_items
 from ..items import Article
@@ -36,6 +36,7 @@ from ..pages import PageError, PageFields, decode_undeclared, has_text, read_tex
 from ..replay.server import ReplayServer
 from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
 from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
+from ..schema import closest
 from ..storage import ArticleStore
 
 logger = logging.getLogger(__name__)
@@ -54,12 +55,28 @@ def _page_text(response: TextResponse) -> str:
     return decode_undeclared(response.body) or response.text
 
 
+# The spider's `-a` arguments, and what each means.
+ARGUMENTS = {"infocodes": "comma-separated infoCodes to fetch instead of reading the feeds"}
+
+
+def spider_arguments(given: dict[str, Any]) -> dict[str, Any]:
+    """Check `-a` arguments: an unknown name names the closest known one; an empty list is an error."""
+    for name, value in given.items():
+        if name not in ARGUMENTS:
+            raise ConfigError(f"unknown spider argument -a {name}{closest(name, ARGUMENTS)} "
+                              f"(known: {', '.join(f'{k}: {v}' for k, v in ARGUMENTS.items())})")
+        if not str(value).strip(" ,"):
+            raise ConfigError(f"-a {name}= is empty: name at least one, or leave the argument out")
+    return given
+
+
 class FinewsSpider(Spider):
     name = "finews"
 
     def __init__(self, *args: Any, infocodes: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.only_codes = [code.strip() for code in infocodes.split(",") if code.strip()]
+        self.feeds_done = False  # every feed page read: what is queued now is all there is
         self._pending: dict[str, FeedEntry] = {}
         self._skipped: set[str] = set()
         self._dispatched: set[str] = set()  # infoCodes whose share page was requested this run
@@ -105,12 +122,16 @@ class FinewsSpider(Spider):
         if self.config.database_url:
             self._index = await asyncio.to_thread(ArticleStore.from_url, self.config.database_url)
         if self.only_codes:
+            self.feeds_done = True
+            valid = []
             for code in self.only_codes:
                 if INFO_CODE.fullmatch(code):
-                    yield self._share_request(FeedEntry(code))
+                    valid.append(FeedEntry(code))
                 else:
                     count_drop(self.crawler.stats, "invalid_info_code")
                     self.logger.error("Ignoring infocodes entry %r: not an infoCode (%s)", code, INFO_CODE.pattern)
+            for request in await self._dispatch(valid):
+                yield request
             return
         if self.config.redis_url and self.config.role == "worker":
             self.logger.info("Worker: fetching share pages from the shared queue")
@@ -222,6 +243,7 @@ class FinewsSpider(Spider):
         """Feeds are done: request the share pages of the articles held back (no media named yet)."""
         if self._dispatching is not None and not self._dispatching.done():
             raise DontCloseSpider
+        self.feeds_done = True
         if not self._pending:
             return
         pending, self._pending = list(self._pending.values()), {}
@@ -251,12 +273,21 @@ class FinewsSpider(Spider):
         self._dispatched.update(entry.info_code for entry in entries)
         if self._index is not None:
             try:
-                await asyncio.to_thread(self._index.add_pending, [entry.to_dict() for entry in entries])
+                entries = await asyncio.to_thread(self._record_dispatch, entries)
             except SQLAlchemyError as exc:
                 count_error(self.crawler.stats, "database")
                 self.logger.error("Cannot record the dispatched articles (a crash now would need a refresh "
                                   "to find them again): %s", exc)
         return [self._share_request(entry) for entry in entries]
+
+    def _record_dispatch(self, entries: list[FeedEntry]) -> list[FeedEntry]:
+        """Lay each entry over the stored facts and record it as pending (blocking: off the reactor)."""
+        assert self._index is not None
+        stored = self._index.feed_facts([entry.info_code for entry in entries])
+        entries = [entry.over(FeedEntry(**stored[entry.info_code]) if entry.info_code in stored else None)
+                   for entry in entries]
+        self._index.add_pending([entry.to_dict() for entry in entries])
+        return entries
 
     def _item_dropped(self, item: Article, exception: Exception) -> None:
         """An article dropped as unusable is settled like a withdrawn one: not fetched again unless refreshed."""
@@ -332,7 +363,7 @@ class FinewsSpider(Spider):
         return Article(
             info_code=entry["info_code"],
             url=url,
-            share_url=self.config.share_url(entry["info_code"], self.config.public_share_base or None),
+            share_url=self.config.public_url(entry["info_code"]),
             title=page.title or entry["title"],
             time_text=time_text,
             published=parse_beijing_time(time_text),
