@@ -65,6 +65,9 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 
+# Only the web: no file://, ftp://, s3:// or data: URL is ever fetched, whatever a page or queue says.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+
 # The remote-control extension (Scrapy 2.19) executes code; the telnet console too.
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False

@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from .logs import SUMMARY
-from .stats import ARTICLES, DROPPED, ERRORS, POSTS, with_prefix
+from .stats import ARTICLES, DROPPED, ERRORS, POSTS, count_error, with_prefix
 
 logger = logging.getLogger("finews")
 
@@ -71,6 +71,10 @@ def run_failure(stats: dict) -> str | None:
         reasons.append(f"{errors['export']} export errors (the rows are stored; the next run writes their posts)")
     if errors.get("dispatch"):
         reasons.append("held articles could not be handed to the engine")
+    if errors.get("pipeline"):
+        reasons.append(f"{errors['pipeline']} articles lost to an error in a pipeline")
+    if errors.get("queue_entry"):
+        reasons.append(f"{errors['queue_entry']} entries of the shared queue could not be used")
     if errors.get("no_coordinator"):
         reasons.append("a worker saw no coordinator and had nothing to fetch")
     if stats.get("spider_exceptions/count"):
@@ -89,7 +93,12 @@ class RunSummary:
     def from_crawler(cls, crawler: Crawler) -> RunSummary:
         extension = cls(crawler.stats, crawler.settings.get("FINEWS_STATS_FILE", ""))
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.item_error, signal=signals.item_error)
         return extension
+
+    def item_error(self) -> None:
+        """A pipeline raised something other than DropItem: the article is lost to this run, which fails."""
+        count_error(self.stats, "pipeline")
 
     def spider_closed(self, reason: str) -> None:
         """Judge the run and keep its summary line; the crawl command logs it last (`log_summary`)."""

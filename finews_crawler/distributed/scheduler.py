@@ -1,8 +1,14 @@
 """The Redis scheduler and dupefilter, with finews's job rules and without scrapy-redis's sharp edges.
 
 - The queue and fingerprints persist: no process flushes them when it finishes.
-- Feed requests (`meta["finews_local"]`) stay in the coordinator's memory: the
-  coordinator must see every feed page to merge an article listed twice.
+- The shared queue holds article entries, not requests (`ArticleQueue`,
+  `serializer.py`): a worker builds each request itself from an entry, so
+  whoever can write to Redis cannot steer it.  A queue entry that is not an
+  article entry is rejected, counted (`finews/errors/queue_entry`), logged in
+  one line and fails the run.
+- Everything else stays in the process's own memory: feed requests (the
+  coordinator must see every feed page to merge an article listed twice),
+  text-API fallbacks and retries (their state is the process's own).
 - A job: the coordinator announces itself under `{prefix}:coordinator` (a key
   with a TTL it keeps refreshing), so workers keep waiting while it may still
   add requests, and stop when the queue is empty and no coordinator is left.
@@ -23,18 +29,20 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from ..config import FinewsConfig
 from ..stats import count_error
 from . import JobKeys
+from .serializer import QueueEntryError, dumps, loads
 
 logger = logging.getLogger(__name__)
 
 COORDINATOR_TTL = 60  # seconds a dead coordinator keeps workers waiting
 HEARTBEAT = 10
+MAX_SKIPPED = 1000  # rejected queue entries skipped in one pop
 
 
 class RedisDupeFilter(RFPDupeFilter):
@@ -46,12 +54,44 @@ class RedisDupeFilter(RFPDupeFilter):
         spider.crawler.stats.inc_value("dupefilter/filtered")
 
 
+def is_shared(request: Request) -> bool:
+    """Only first fetches of article pages go to the shared queue."""
+    return request.callback is not None and getattr(request.callback, "__name__", "") == "parse_article" \
+        and not request.meta.get("finews_local") and "retry_times" not in request.meta
+
+
+class ArticleQueue(PriorityQueue):
+    """scrapy-redis's priority queue, holding article entries instead of serialised requests."""
+
+    def _encode_request(self, request: Request) -> bytes:
+        return dumps(request.cb_kwargs["entry"])
+
+    def _decode_request(self, encoded_request: bytes) -> Request | None:
+        try:
+            entry = loads(encoded_request)
+        except QueueEntryError as exc:
+            self._rejected = True
+            count_error(self.spider.crawler.stats, "queue_entry")
+            logger.error("Rejected an entry of the shared queue %s: %s", self.key, exc)
+            return None
+        return self.spider.article_request(entry)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        """The next usable request, skipping rejected entries (the engine would idle 5 s after each)."""
+        for _ in range(MAX_SKIPPED):
+            self._rejected = False
+            request = super().pop(timeout)
+            if not self._rejected:
+                return request
+        return None
+
+
 class RedisScheduler(Scheduler):
     # Set by from_crawler (scrapy-redis builds the instance in from_settings).
     role: str
     coordinator_key: str
     worker_wait: float
-    local: deque[Request]  # feed requests: never shared
+    local: deque[Request]  # everything but first article fetches: never shared
     identity: str
     started: float
     beat: float  # when the coordinator last announced itself
@@ -88,8 +128,7 @@ class RedisScheduler(Scheduler):
             logger.info("Worker %s: %d requests waiting in Redis (%s)", self.identity, waiting, self.queue.key)
 
     def _make_queue(self, spider: Spider) -> Any:
-        return load_object(self.queue_cls)(server=self.server, spider=spider, key=self.queue_key,
-                                           serializer=self.serializer)
+        return ArticleQueue(server=self.server, spider=spider, key=self.queue_key, serializer=self.serializer)
 
     def close(self, reason: str) -> None:
         if self.role == "coordinator":
@@ -104,7 +143,7 @@ class RedisScheduler(Scheduler):
         self.beat = time.monotonic()
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.meta.get("finews_local"):
+        if not is_shared(request):
             self.local.append(request)
             return True
         if not request.dont_filter and self.df.request_seen(request):

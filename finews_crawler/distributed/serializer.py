@@ -1,51 +1,60 @@
-"""JSON for requests in the shared Redis queue, instead of scrapy-redis's default pickle.
+"""What the shared Redis queue holds: article entries (plain data), never requests.
 
-Unpickling runs code, so with pickle anyone who can write to the Redis
-server can run code on every worker.  A request dict (`Request.to_dict`)
-is plain data except for bytes (body, headers) and bytes-keyed mappings
-(headers); those are tagged, everything else is JSON as is.  Decoding
-yields only plain data; the callback is looked up by name on the spider.
+Whoever can write to Redis must not be able to steer the workers.  A
+serialised request carries instructions (a class to import, a callback
+name, a URL, headers, meta such as `proxy` or `download_maxsize`); an
+article entry carries only what the feeds said of one article.  Each
+worker builds the request from an entry with its own configuration
+(`FinewsSpider.article_request`), so an entry can name an article of the
+configured source and nothing else.  `loads` checks every field's type,
+length and form; anything else is a `QueueEntryError`.
 """
 
 from __future__ import annotations
 
-import base64
 import json
+import re
 from typing import Any
 
-_BYTES = "__bytes__"
-_PAIRS = "__pairs__"
+from ..feeds import INFO_CODE, FeedEntry
+
+# Field -> longest accepted text (characters).  Generous for real articles, tight for payloads.
+LIMITS = {"info_code": 40, "title": 1000, "time": 64, "media": 300, "digest": 5000}
+MAX_FEEDS = 32
+_FEED_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}", re.ASCII)
+MAX_ENTRY_BYTES = 64 * 1024
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return {_BYTES: base64.b64encode(value).decode("ascii")}
-    if isinstance(value, dict):
-        if all(isinstance(key, str) for key in value) and not ({_BYTES, _PAIRS} & value.keys()):
-            return {key: _encode(item) for key, item in value.items()}
-        return {_PAIRS: [[_encode(key), _encode(item)] for key, item in value.items()]}
-    if isinstance(value, (list, tuple)):
-        return [_encode(item) for item in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise TypeError(f"cannot put a {type(value).__name__} into the shared queue: {value!r}")
+class QueueEntryError(ValueError):
+    """A queue entry that is not an article entry; the text says why."""
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if value.keys() == {_BYTES}:
-            return base64.b64decode(value[_BYTES])
-        if value.keys() == {_PAIRS}:
-            return {_decode(key): _decode(item) for key, item in value[_PAIRS]}
-        return {key: _decode(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    return value
+def dumps(entry: dict[str, Any]) -> bytes:
+    """An article entry (`FeedEntry.to_dict()`) as compact JSON."""
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-def dumps(obj: Any) -> bytes:
-    return json.dumps(_encode(obj), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def loads(data: bytes | str) -> Any:
-    return _decode(json.loads(data))
+def loads(data: bytes | str) -> FeedEntry:
+    """The article entry `data` holds, checked field by field; QueueEntryError otherwise."""
+    if len(data) > MAX_ENTRY_BYTES:
+        raise QueueEntryError(f"{len(data)} bytes, more than an article entry ({MAX_ENTRY_BYTES})")
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise QueueEntryError(f"not JSON: {bytes(data[:40]) if isinstance(data, bytes) else data[:40]!r}") from None
+    if not isinstance(value, dict):
+        raise QueueEntryError(f"a JSON {type(value).__name__}, not an article entry")
+    unknown = set(value) - set(LIMITS) - {"feeds"}
+    if unknown:
+        raise QueueEntryError(f"fields an article entry does not have: {sorted(unknown)[:5]}")
+    for name, limit in LIMITS.items():
+        field = value.get(name, "")
+        if not isinstance(field, str) or len(field) > limit:
+            raise QueueEntryError(f"{name} is not a text of at most {limit} characters")
+    if not INFO_CODE.fullmatch(value.get("info_code", "")):
+        raise QueueEntryError(f"info_code {value.get('info_code', '')[:40]!r} does not match {INFO_CODE.pattern}")
+    feeds = value.get("feeds", [])
+    if (not isinstance(feeds, list) or len(feeds) > MAX_FEEDS
+            or not all(isinstance(name, str) and _FEED_NAME.fullmatch(name) for name in feeds)):
+        raise QueueEntryError("feeds is not a short list of feed names")
+    return FeedEntry(**value)

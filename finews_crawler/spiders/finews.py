@@ -134,6 +134,7 @@ class FinewsSpider(Spider):
                 yield request
             return
         if self.config.redis_url and self.config.role == "worker":
+            self.feeds_done = True  # a worker reads no feed
             self.logger.info("Worker: fetching share pages from the shared queue")
             return
         await self._resume_pending()
@@ -278,7 +279,7 @@ class FinewsSpider(Spider):
                 count_error(self.crawler.stats, "database")
                 self.logger.error("Cannot record the dispatched articles (a crash now would need a refresh "
                                   "to find them again): %s", exc)
-        return [self._share_request(entry) for entry in entries]
+        return [self.article_request(entry) for entry in entries]
 
     def _record_dispatch(self, entries: list[FeedEntry]) -> list[FeedEntry]:
         """Lay each entry over the stored facts and record it as pending (blocking: off the reactor)."""
@@ -297,7 +298,8 @@ class FinewsSpider(Spider):
 
     # -- articles --------------------------------------------------------------
 
-    def _share_request(self, entry: FeedEntry) -> Request:
+    def article_request(self, entry: FeedEntry) -> Request:
+        """The request for an article's page, built from its entry with this process's configuration."""
         return Request(
             self.config.share_url(entry.info_code),
             callback=self.parse_article,
@@ -339,6 +341,7 @@ class FinewsSpider(Spider):
             callback=self.parse_text_api,
             errback=self.article_failed,
             cb_kwargs={"entry": entry, "page": asdict(page), "page_url": response.url},
+            meta={"finews_local": True},  # distributed: a fallback stays with the process that read the page
         )
 
     def parse_text_api(self, response: Response, entry: dict[str, Any], page: dict[str, Any],
