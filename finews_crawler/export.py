@@ -2,11 +2,14 @@
 
 Files are written atomically (a temporary file in the same folder, then a
 rename), so a crawl killed at any point leaves either the old post or the
-new one, never half of one.  Paths are checked to stay inside the folder.
+new one, never half of one.  Paths are checked to stay inside the folder,
+and no symlink is followed: a rename replaces a link rather than writing
+through it, reads refuse links, and a linked folder inside is refused.
 """
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 from collections.abc import Iterator
@@ -52,6 +55,7 @@ class ExportFolder:
     def _temporary(self, folder: Path) -> tuple[int, str]:
         """A new temporary file in `folder` (same file system as the target, so the rename is atomic)."""
         if str(folder) not in self._folders:
+            self._refuse_symlinks(folder)
             folder.mkdir(parents=True, exist_ok=True)
             self._folders.add(str(folder))
         while True:
@@ -63,6 +67,14 @@ class ExportFolder:
             except FileNotFoundError:  # the folder was removed under us
                 self._folders.discard(str(folder))
                 folder.mkdir(parents=True, exist_ok=True)
+
+    def _refuse_symlinks(self, folder: Path) -> None:
+        """A folder inside the export folder that is a symlink would carry writes elsewhere: refuse it."""
+        for part in (folder, *folder.parents):
+            if part == self.root or not str(part).startswith(self._prefix):
+                return
+            if part.is_symlink():
+                raise ExportError(f"refusing to write through {part}: a symlink inside the export folder")
 
     def exists(self, relative: str) -> bool:
         return self.path(relative).exists()
@@ -92,9 +104,15 @@ class ExportFolder:
         """The text of `relative`, or None if there is no such file."""
         with _as_export_error(f"cannot read {relative}"):
             try:
-                return self.path(relative).read_text(encoding="utf-8")
-            except FileNotFoundError:
+                descriptor = os.open(self.path(relative), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            except (FileNotFoundError, NotADirectoryError):
                 return None
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:  # a symlink: not ours to read; a write replaces the link itself
+                    return None
+                raise
+            with os.fdopen(descriptor, encoding="utf-8") as stream:
+                return stream.read()
 
     def remove(self, relative: str) -> None:
         with _as_export_error(f"cannot remove {relative}"):

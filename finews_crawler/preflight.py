@@ -36,7 +36,7 @@ def database_fault(url: str) -> str | None:
     """Open (and migrate) the database now."""
     try:
         ArticleStore.from_url(url).close()
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, OSError) as exc:
         return f"cannot open the database {masked(url)}: {_first_line(exc)}"
     return None
 

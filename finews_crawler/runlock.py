@@ -24,6 +24,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
+from .files import UnsafeFile, open_regular
 from .storage import make_engine
 
 LOCK_FILE = ".finews.lock"
@@ -52,15 +53,17 @@ def _describe(text_: str) -> str:
 @contextmanager
 def _file_lock(path: Path, command: str) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle: IO[str] = open(path, "a+", encoding="utf-8")
+    try:
+        handle: IO[str] = open_regular(path)
+    except UnsafeFile as exc:
+        raise RunLocked(f"refusing the lock file: {exc}") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             raise RunLocked(f"{_describe(handle.read())} holds {path}") from None
-        handle.seek(0)
-        handle.truncate()
+        handle.truncate(0)
         handle.write(_holder(command))
         handle.flush()
         yield

@@ -81,6 +81,12 @@ EXTENSIONS = {
     "finews_crawler.jobdir.JobDirGuard": 0,
 }
 
+DOWNLOADER_MIDDLEWARES = {
+    # Only the configured source hosts, whatever a request's dont_filter or a redirect says.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "finews_crawler.offsite.SourceOnly": 50,
+}
+
 ITEM_PIPELINES = {
     "finews_crawler.pipelines.validate.ValidatePipeline": 100,
     "finews_crawler.pipelines.clean.CleanPipeline": 200,

@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from .dates import format_feed_time
+from .files import open_regular
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -172,7 +173,7 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrate-lock", "a") as handle:
+    with open_regular(Path(f"{database}.migrate-lock")) as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -11,6 +11,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from .files import replace_text
 from .logs import SUMMARY
 from .stats import ARTICLES, DROPPED, ERRORS, POSTS, count_error, with_prefix
 
@@ -111,5 +112,4 @@ class RunSummary:
         self.stats.set_value(SUMMARY_LINE, stats[SUMMARY_LINE])
         logger.debug("Scrapy stats:\n%s", pprint.pformat(stats))
         if self.stats_file:
-            self.stats_file.parent.mkdir(parents=True, exist_ok=True)
-            self.stats_file.write_text(json.dumps(stats, default=str, indent=1, sort_keys=True), encoding="utf-8")
+            replace_text(self.stats_file, json.dumps(stats, default=str, indent=1, sort_keys=True))

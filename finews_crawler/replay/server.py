@@ -46,6 +46,9 @@ class Fault:
     delay: float = 0.0
 
 
+REPLAY_HOST = "127.0.0.1"
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -94,7 +97,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and (fault.times == 0 or seen <= fault.times):
             self._fail(fault, response.content_type, response.body)
             return
-        self._send(response.status, response.content_type, response.body)
+        self._send(response.status, response.content_type, response.body, response.headers)
 
     def _fail(self, fault: Fault, content_type: str, body: bytes) -> None:
         if fault.kind == "status":
@@ -120,9 +123,11 @@ class _Handler(BaseHTTPRequestHandler):
             payload = {"kinds": dict(self.server.kinds), "share_pages": dict(self.server.share_pages)}
         return json.dumps(payload).encode()
 
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
+    def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -134,7 +139,7 @@ class _Handler(BaseHTTPRequestHandler):
 class ReplayServer:
     """A replay site listening on 127.0.0.1 in a background thread."""
 
-    def __init__(self, site: ReplaySite, port: int = 0, latency: float = 0.0, host: str = "127.0.0.1") -> None:
+    def __init__(self, site: ReplaySite, port: int = 0, latency: float = 0.0, host: str = REPLAY_HOST) -> None:
         self._server = _Server((host, port), site, latency)
         self._thread = threading.Thread(target=self._server.serve_forever, name="finews-replay", daemon=True)
 

@@ -79,6 +79,7 @@ class Response:
     content_type: str
     body: bytes
     kind: str  # what was asked for, for the request counters
+    headers: dict[str, str] = field(default_factory=dict)  # extra headers (a redirect's Location)
 
 
 def _json(status: int, payload: Any, kind: str, jsonp: str | None = None) -> Response:

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -32,8 +33,9 @@ from ..config import ConfigError, FinewsConfig
 from ..dates import parse_beijing_time
 from ..feeds import INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries, feed_items
 from ..items import Article
+from ..offsite import OffsiteRequest
 from ..pages import PageError, PageFields, decode_undeclared, has_text, read_text_api, share_page_for
-from ..replay.server import ReplayServer
+from ..replay.server import REPLAY_HOST, ReplayServer
 from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
 from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
 from ..schema import closest
@@ -90,6 +92,9 @@ class FinewsSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = FinewsConfig.from_settings(crawler.settings)
         spider.feeds = {feed.name: feed for feed in spider.config.feeds}
+        # The offsite policy (finews_crawler.offsite): the configured hosts, or the bundled replay site's.
+        bases = [spider.config.api_base, spider.config.share_base] if spider.config.api_base else [REPLAY_HOST]
+        spider.allowed_domains = sorted({urlsplit(base).hostname or base for base in bases})
         crawler.signals.connect(spider._dispatch_articles, signal=signals.spider_idle)
         crawler.signals.connect(spider._item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
@@ -382,6 +387,8 @@ class FinewsSpider(Spider):
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         code = request.cb_kwargs.get("entry", {}).get("info_code", "?")
+        if failure.check(OffsiteRequest):  # counted and logged by the middleware; pending, so tried next run
+            return
         if failure.check(HttpError) and failure.value.response.status in GONE_STATUSES:
             self._gone[code] = "not_found"
             count_drop(self.crawler.stats, "not_found")

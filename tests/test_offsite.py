@@ -1,0 +1,50 @@
+"""The offsite policy: requests, redirects and meta refreshes only to the configured source hosts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from conftest import run_crawl, server_stats
+from finews_crawler.replay.server import ReplayServer
+from finews_crawler.replay.site import ReplaySite, Response
+
+pytestmark = pytest.mark.e2e
+
+REDIRECTED, REFRESHED, MOVED_HOME = "NW202204282363799455", "NW202205302396506117", "NW202112082206672930"
+
+
+def _redirect(location: str) -> Response:
+    return Response(302, "text/html; charset=utf-8", b"<html>moved</html>", "share", {"Location": location})
+
+
+def _refresh(location: str) -> Response:
+    page = f'<html><head><meta http-equiv="refresh" content="0;url={location}"></head><body>跳转</body></html>'
+    return Response(200, "text/html; charset=utf-8", page.encode(), "share")
+
+
+def test_redirects_and_meta_refreshes_off_the_source_are_dropped_counted_and_never_requested(tmp_path, replay_site):
+    with ReplayServer(replay_site) as elsewhere:
+        # `localhost` is another host name than the source's 127.0.0.1, though the same machine.
+        offsite = elsewhere.url.replace("127.0.0.1", "localhost")
+        site = replace(replay_site, overrides={
+            f"share:{REDIRECTED}": _redirect(f"{offsite}/html_News/NewsShare.html?infoCode={REDIRECTED}"),
+            f"share:{REFRESHED}": _refresh(f"{offsite}/html_News/NewsShare.html?infoCode={REFRESHED}"),
+            "feed:media:1": Response(301, "text/html", b"", "feed:media", {"Location": f"{offsite}/web/webapi?type=45"}),
+        })
+        with ReplayServer(site) as source:
+            site.overrides[f"share:{MOVED_HOME}"] = _redirect(  # to a page of the same host
+                f"{source.url}/html_News/NewsShare.html?infoCode=NW202112082206703990&via=redirect")
+            returncode, log, stats = run_crawl(tmp_path, {
+                "FINEWS_API_BASE": source.url, "FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                "FINEWS_EXPORT_DIR": str(tmp_path / "site")})
+            assert server_stats(elsewhere)["kinds"] == {}, "a request left the source"
+    assert returncode == 0, log[-2000:]
+    assert stats["finews/dropped/offsite"] == 3
+    assert (f"Not followed: {offsite}/html_News/NewsShare.html?infoCode={REDIRECTED} (redirected from "
+            f"{source.url}/html_News/NewsShare.html?infoCode={REDIRECTED}): 'localhost' is not a host of the source "
+            "(127.0.0.1)") in log
+    posts = {p.stem.split("-", 3)[3] for p in (tmp_path / "site" / "_posts").glob("*.md")}
+    assert REDIRECTED not in posts and REFRESHED not in posts
+    assert MOVED_HOME in posts  # a redirect within the source is followed
