@@ -14,18 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from .dates import BEIJING
-from .jekyll import PostSource, category_title, dump_front_matter, escape_markdown, post_facts, published_time
+from .jekyll import (PostSource, category_title, dump_front_matter, escape_markdown, escape_template_syntax, post_facts,
+                     published_time)
 
 CONTENT_DIR = "content/posts"
 
 
 def hugo_filename(post: PostSource) -> str:
     return f"{published_time(post).astimezone(BEIJING):%Y-%m-%d}-{post.info_code}.md"
-
-
-def escape_shortcodes(text: str) -> str:
-    """Make `{{` inert for Hugo's shortcode parser while it still reads `{{` in a browser."""
-    return text.replace("{{", "&#123;&#123;")
 
 
 def hugo_front_matter(post: PostSource) -> dict[str, Any]:
@@ -43,6 +39,5 @@ def render_hugo_post(post: PostSource) -> str:
     """Front matter, the shortcode-safe body, the share link and the category link."""
     # The shipped hugo.yaml has uglyURLs: a category's term page is /categories/{slug}.html.
     footer = f"[返回{escape_markdown(category_title(post))}](/categories/{post.category}.html)｜[返回首页](/)"
-    body = escape_shortcodes(post.body)
-    share = escape_shortcodes(post.share_url)
-    return f"---\n{dump_front_matter(hugo_front_matter(post))}---\n{body}\n\n<{share}>\n\n{footer}\n"
+    content = escape_template_syntax(f"{post.body}\n\n<{post.share_url}>\n\n{footer}\n")
+    return f"---\n{dump_front_matter(hugo_front_matter(post))}---\n{content}"

@@ -115,11 +115,22 @@ def dump_front_matter(data: dict[str, Any]) -> str:
                      default_flow_style=False, width=10**9)
 
 
+def escape_template_syntax(text: str) -> str:
+    """Write every `{{` and `{%` with an entity: a browser shows the same text, no template engine sees a tag.
+
+    Jekyll 4 honours `render_with_liquid: false`; Jekyll 3 (GitHub Pages)
+    ignores it and would run `{% include … %}` from an article, or fail the
+    build on a stray `{{`.  Hugo would read `{{< … >}}` as a shortcode.
+    """
+    return text.replace("{{", "&#123;&#123;").replace("{%", "&#123;%")
+
+
 def render_post(post: PostSource, links: SiteLinks) -> str:
-    """The whole post file: front matter, body, share link, back links."""
+    """The whole post file: front matter, body, share link, back links (no template syntax below the front matter)."""
     share_url = quote(post.share_url, safe=":/?=&%#;,+@~")
     footer = f"[返回{escape_markdown(category_title(post))}]({links.category(post.category)})｜[返回首页]({links.home()})"
-    return f"---\n{dump_front_matter(front_matter(post))}---\n{post.body}\n\n<{share_url}>\n\n{footer}\n"
+    content = escape_template_syntax(f"{post.body}\n\n<{share_url}>\n\n{footer}\n")
+    return f"---\n{dump_front_matter(front_matter(post))}---\n{content}"
 
 
 def category_page_path(slug: str) -> str:

@@ -4,7 +4,8 @@ from datetime import datetime
 from hypothesis import given, settings, strategies as st
 
 from finews_crawler.dates import BEIJING
-from finews_crawler.hugo import escape_shortcodes, hugo_filename, render_hugo_post
+from finews_crawler.hugo import hugo_filename, render_hugo_post
+from finews_crawler.jekyll import escape_template_syntax
 from helpers import SamplePost, split_post
 
 
@@ -26,7 +27,7 @@ def test_a_utc_time_is_written_in_beijing_time_and_named_by_its_beijing_date():
 def test_shortcode_lookalikes_in_a_body_become_entities_hugo_does_not_parse():
     post = SamplePost(body="<p>{{< youtube abc >}} 与 {{% notice %}} 和 {{ .Title }}</p>")
     _, rest = split_post(render_hugo_post(post))
-    assert "{{" not in rest
+    assert "{{" not in rest and "{%" not in rest
     assert "&#123;&#123;< youtube abc >}} 与 &#123;&#123;% notice %}} 和 &#123;&#123; .Title }}" in rest
 
 
@@ -41,9 +42,9 @@ def test_the_body_is_kept_and_followed_by_the_share_link_and_category_link():
 def test_any_title_round_trips_and_no_body_leaves_a_shortcode_opener(title, body):
     front, rest = split_post(render_hugo_post(replace(SamplePost(), title=title, body=body)))
     assert front["title"] == title
-    assert "{{" not in rest
+    assert "{{" not in rest and "{%" not in rest
 
 
 def test_escaping_is_the_identity_on_text_without_double_braces():
-    assert escape_shortcodes("a { b } {c}") == "a { b } {c}"
+    assert escape_template_syntax("a { b } {c} %}") == "a { b } {c} %}"
 

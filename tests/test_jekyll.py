@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -6,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from finews_crawler.dates import BEIJING
 from finews_crawler.jekyll import SiteLinks, escape_markdown, post_filename, render_post
-from helpers import SamplePost as Post, post_body, read_post
+from helpers import SamplePost as Post, post_body, read_post, split_post
 
 
 def test_post_layout_matches_the_original_site(tmp_path):
@@ -63,3 +64,11 @@ def test_property_front_matter_parses_back_to_the_same_values(title, source, dig
     assert front.get("excerpt", "") == digest
     assert front["render_with_liquid"] is False
     assert post_body(text.split("---\n", 2)[2]) == post.body
+
+
+@given(body=st.text(alphabet="{}% ab<>", max_size=40), source=st.text(alphabet="{}%媒体", min_size=1, max_size=10))
+def test_property_no_liquid_version_sees_a_tag_below_the_front_matter(body, source):
+    """Jekyll 3 (GitHub Pages) ignores render_with_liquid: false, so the content itself must hold no tag opener."""
+    post = replace(Post(), body=body, source=source, tags=[f"{source}新闻"])
+    _, rest = split_post(render_post(post, SiteLinks()))
+    assert "{{" not in rest and "{%" not in rest
