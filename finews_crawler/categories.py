@@ -18,9 +18,14 @@ from .pinyin import category_slug
 TAG_SUFFIX = "新闻"
 
 
+MAX_SLUG = 60  # characters: a file name (category/{slug}.html) stays far below the file system's limit
+
+
 def media_slug(media: str, overrides: Mapping[str, str]) -> str:
-    """The slug for a media name; a name with no pinyin or ASCII gets a stable hash slug."""
-    return category_slug(media, overrides) or "m" + hashlib.sha1(media.encode("utf-8")).hexdigest()[:10]
+    """The slug for a media name; a name with no pinyin or ASCII gets a stable hash slug, a long one a stable short one."""
+    digest = hashlib.sha1(media.encode("utf-8")).hexdigest()[:10]
+    slug = category_slug(media, overrides) or "m" + digest
+    return slug if len(slug) <= MAX_SLUG else slug[: MAX_SLUG - len(digest)] + digest
 
 
 def categorise(source: str, named_by_feed: bool, feeds: Iterable[str], specs: Mapping[str, FeedSpec],

@@ -11,6 +11,7 @@ goldmark) read as raw HTML blocks, never as code.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
@@ -346,6 +347,33 @@ def _clean_once(markup: str, base_url: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]")
 
 
-def clean_text(text: str) -> str:
-    """A plain-text field (title, digest): no control characters, one line, single spaces."""
-    return _WS.sub(" ", _CONTROL.sub("", text or "")).strip(" \u3000")
+# Longest plain-text fields, in characters: generous for real ones, a bound for hostile ones.
+# A name becomes a file name in Hugo (tags/{name}新闻.html): 60 CJK characters stay well under 255 bytes.
+TITLE_LIMIT, DIGEST_LIMIT, NAME_LIMIT = 300, 1000, 60
+
+
+def clean_text(text: str, limit: int = TITLE_LIMIT) -> str:
+    """A plain-text field (a title): no control characters, one line, single spaces, at most `limit`.
+
+    One line: a line break would end a Markdown block wherever the text is
+    written into one (a post's back link).  `<` stays text: a title about
+    `<script>` is about it, and every layout escapes it.
+    """
+    text = _WS.sub(" ", _CONTROL.sub("", text or "")).strip(" \u3000")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def text_of_markup(text: str, limit: int) -> str:
+    """A field the source fills with markup at times (a digest, a media name): its text only, as `clean_text`.
+
+    A digest becomes Hugo's `summary`, which Hugo renders as Markdown and
+    HTML on list pages and in RSS: no tag of the source may survive in it.
+    """
+    if "<" in (text or ""):
+        text = html.unescape(nh3.clean(text, tags=set(), strip_comments=True))
+    return clean_text(text, limit)
+
+
+def clean_name(text: str) -> str:
+    """A media name as a plain one-line text of at most NAME_LIMIT characters."""
+    return text_of_markup(text, NAME_LIMIT)

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import yaml
 from scrapy.settings import BaseSettings
 
+from . import settings as project_settings
 from .feeds import FeedSpec
 from .rotation import POSTS_DIR, Rotation
 from .schema import YAML_KEYS, ConfigError, check_settings, closest, read
@@ -128,6 +129,7 @@ class FinewsConfig:
     worker_wait: float = 30.0
     run_lock: bool = True  # distributed workers share the coordinator's run and take no lock
     progress_interval: float = 30.0  # seconds between progress lines; 0: none
+    demo: bool = False  # crawl the bundled replay site even into stores of the user's own
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
@@ -157,7 +159,27 @@ class FinewsConfig:
             worker_wait=get("FINEWS_WORKER_WAIT"),
             run_lock=get("FINEWS_RUN_LOCK") and not (redis_url and role == "worker"),
             progress_interval=get("FINEWS_PROGRESS_INTERVAL"),
+            demo=get("FINEWS_DEMO"),
         )
+
+    def demo_misuse(self) -> str | None:
+        """Why crawling the bundled replay site now would put demo articles where real ones belong, or None.
+
+        With no source configured finews crawls its bundled replay site: fine
+        into the default output folder (the demo), never silently into a
+        database or export folder the user named (a CI job whose secret is
+        missing would publish the demo).
+        """
+        if self.api_base or self.demo:
+            return None
+        own = [f"{name} {value}" for name, value, default in (
+            ("FINEWS_DATABASE_URL", self.database_url, project_settings.FINEWS_DATABASE_URL),
+            ("FINEWS_EXPORT_DIR", str(self.export_dir or ""), project_settings.FINEWS_EXPORT_DIR),
+        ) if value and value != default]
+        if not own:
+            return None
+        return (f"no source is configured (FINEWS_API_BASE), so this run would fill {' and '.join(own)} with the "
+                f"bundled replay site's demo articles; set FINEWS_API_BASE, or FINEWS_DEMO=1 to crawl the demo there")
 
     def share_url(self, info_code: str, share_base: str | None = None) -> str:
         base = share_base or self.share_base

@@ -77,7 +77,12 @@ class ExportFolder:
                 raise ExportError(f"refusing to write through {part}: a symlink inside the export folder")
 
     def exists(self, relative: str) -> bool:
-        return self.path(relative).exists()
+        with _as_export_error(f"cannot look up {relative}"):  # a name too long is an error, not "missing"
+            try:
+                os.lstat(self.path(relative))
+            except (FileNotFoundError, NotADirectoryError):
+                return False
+            return True
 
     def write(self, relative: str, text: str) -> Path:
         """Write `text` to `relative` atomically and return its path."""

@@ -155,8 +155,12 @@ _SHAPES: dict[str, tuple[str, str, str, str | None, str | None]] = {
 }
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+# The longest a feed field is taken (the shared queue refuses longer, `distributed/serializer.py`).
+FIELD_LIMITS = {"title": 1000, "time": 64, "media": 300, "digest": 5000}
+
+
+def _text(value: Any, field: str) -> str:
+    return value.strip()[: FIELD_LIMITS[field]] if isinstance(value, str) else ""
 
 
 def feed_items(kind: str, payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -185,17 +189,17 @@ def entries(feed: FeedSpec, items: list[Mapping[str, Any]]) -> Iterator[FeedEntr
         if not INFO_CODE.fullmatch(code):
             yield Rejected("invalid_info_code", f"infoCode {code[:80]!r} does not match {INFO_CODE.pattern}")
             continue
-        time = _text(item.get(time_key))
+        time = _text(item.get(time_key), "time")
         if parse_beijing_time(time) is None:
             # The contract: an item with an empty or unparsable time is invalid.
             yield Rejected("no_time", f"{code}: no parsable time ({time!r})")
             continue
-        digest = _text(item.get(digest_key)) if digest_key else ""
+        digest = _text(item.get(digest_key), "digest") if digest_key else ""
         yield FeedEntry(
             info_code=code,
-            title=_text(item.get("title")),
+            title=_text(item.get("title"), "title"),
             time=time,
-            media=_text(item.get(media_key)) if media_key else "",
+            media=_text(item.get(media_key), "media") if media_key else "",
             digest=_DIGEST_TITLE.sub("", digest),
             feeds=[feed.name],
         )

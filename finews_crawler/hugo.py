@@ -25,7 +25,7 @@ def hugo_filename(post: PostSource) -> str:
 
 
 def hugo_front_matter(post: PostSource) -> dict[str, Any]:
-    return {
+    front = {
         "title": post.title,
         "date": published_time(post).astimezone(BEIJING).isoformat(),
         "slug": post.info_code,
@@ -33,6 +33,10 @@ def hugo_front_matter(post: PostSource) -> dict[str, Any]:
         "tags": list(post.tags),
         **post_facts(post, "summary"),
     }
+    # Hugo renders a front-matter summary as Markdown (list pages, RSS): a digest is text, so escape it.
+    if "summary" in front:
+        front["summary"] = escape_markdown(front["summary"])
+    return front
 
 
 def render_hugo_post(post: PostSource) -> str:

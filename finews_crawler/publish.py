@@ -107,16 +107,23 @@ class Publisher:
             return Published(outcome, post_written=False, export_error=str(exc))
         return Published(outcome, post_written=True)
 
-    def repair(self) -> list[str]:
-        """Write the posts of rows a killed run stored but never exported; their infoCodes."""
+    def repair(self) -> tuple[list[str], list[str]]:
+        """Write the posts of rows a killed run stored but never exported: (repaired, still failing) infoCodes.
+
+        One row whose post cannot be written does not stop the others.
+        """
         if self.store is None or self.folder is None:
-            return []
-        repaired = []
+            return [], []
+        repaired, failed = [], []
         for row in self.store.unexported():
-            self.export_row(row)
+            try:
+                self.export_row(row)
+            except ExportError as exc:
+                failed.append(f"{row.info_code} ({exc})")
+                continue
             repaired.append(row.info_code)
         self.store.mark_exported(repaired)
-        return repaired
+        return repaired, failed
 
     def export_row(self, row: ArticleRow) -> bool:
         """Write a stored row's post as stored, and its category page; False if the post was already so."""

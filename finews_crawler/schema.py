@@ -233,6 +233,7 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
     Option("FINEWS_ROLE", choice("coordinator", "worker"), "role"),
     Option("FINEWS_WORKER_WAIT", number(0), "worker_wait"),
     Option("FINEWS_CONFIG", path),
+    Option("FINEWS_DEMO", boolean, "demo"),
 )}
 # Set by finews itself, never by a user.
 INTERNAL = frozenset({"FINEWS_CONFIG_LOADED"})

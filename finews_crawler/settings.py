@@ -19,6 +19,9 @@ FINEWS_FEEDS: list[dict] = []  # empty: roll, media and market 37/38/39 (finews_
 FINEWS_FEED_PAGE_SIZE = 100
 FINEWS_FEED_MAX_PAGES = 10
 FINEWS_REPLAY_DIR = ""  # empty: data/site of this checkout
+# With no source, the replay site is crawled only into the default output folder below (the demo);
+# True: also into a database or export folder of your own (otherwise a configuration error).
+FINEWS_DEMO = False
 # Incremental runs: an article already in the database is not fetched again, and feed
 # paging stops at the first page whose items are all known.
 FINEWS_REFRESH = False  # True: fetch known articles again (changed ones are updated)

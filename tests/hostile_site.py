@@ -38,14 +38,19 @@ def _code(n: int) -> str:
 
 
 def _article(n: int, *, title: str = "", media: str = "证券时报", body: str = PARAGRAPH,
-             showtime: str = "", feeds: tuple[str, ...] = ("media",)) -> ReplayArticle:
-    return ReplayArticle(_code(n), title or f"普通标题{n}", showtime or f"2022-06-02 10:{n % 60:02d}:00", media, "",
+             showtime: str = "", feeds: tuple[str, ...] = ("media",), digest: str = "") -> ReplayArticle:
+    return ReplayArticle(_code(n), title or f"普通标题{n}", showtime or f"2022-06-02 10:{n % 60:02d}:00", media, digest,
                          body, feeds)
 
 
 TITLES = ['"双引号"标题', "'单引号'标题", "标题: 冒号", "# 井号开头", "---", "第一行\n第二行", "[方括号]开头",
           "*星号开头", "&符号与&amp;实体", "!感叹号开头", '<script>alert("t")</script>脚本标题', "{{ site.title }}"]
-MEDIA = ["a/b 媒体", "..", "Media Name", "财经📈日报", "CNBC"]
+MEDIA = ["a/b 媒体", "..", "Media Name", "财经📈日报", "CNBC",
+         "长" * 300,  # a file name too long for any file system, were it the slug
+         "第一行\n\n[点我](javascript:alert(1))",  # a blank line would end Hugo's raw HTML block
+         "<b>粗体</b>媒体<script>alert(9)</script>", "媒体](javascript:alert(2)) [x"]
+DIGESTS = ["<img src=x onerror=alert(3)>摘要", "摘要\n\n[链接](javascript:alert(4))", "<script>alert(5)</script>",
+           "摘" * 6000]
 GOOD_TIMES = ["2022年06月02日 10:18", "2022/6/2 10:19", "2022-06-02T10:20:00+08:00"]
 BAD_TIMES = ["0000-00-00 00:00:00", "2022-02-31 10:00:00"]
 
@@ -66,6 +71,8 @@ def build(base: ReplaySite) -> tuple[ReplaySite, list[Case]]:
         add(_article(next(n), title=title), "post", f"title {title!r}")
     for media in MEDIA:
         add(_article(next(n), media=media), "post", f"media {media!r}")
+    for digest in DIGESTS:
+        add(_article(next(n), digest=digest), "post", f"digest {digest[:40]!r}")
     for time in GOOD_TIMES:
         add(_article(next(n), showtime=time), "post", f"time {time!r}")
     for time in BAD_TIMES:

@@ -27,12 +27,12 @@ def _last_line(log: str) -> str:
 
 
 @pytest.mark.parametrize("settings, line", [
-    ({"FINEWS_EXPORT_DIR": "{tmp}/a-file"}, "finews crawl: the export folder {tmp}/a-file is not a folder (FINEWS_EXPORT_DIR)"),
-    ({"FINEWS_EXPORT_DIR": "{tmp}/a-file/site"}, "finews crawl: cannot write into the export folder {tmp}/a-file/site"),
+    ({"FINEWS_API_BASE": "{replay}", "FINEWS_EXPORT_DIR": "{tmp}/a-file"}, "finews crawl: the export folder {tmp}/a-file is not a folder (FINEWS_EXPORT_DIR)"),
+    ({"FINEWS_API_BASE": "{replay}", "FINEWS_EXPORT_DIR": "{tmp}/a-file/site"}, "finews crawl: cannot write into the export folder {tmp}/a-file/site"),
     ({"FINEWS_API_BASE": "http://127.0.0.1:{port}"}, "finews crawl: cannot reach the source http://127.0.0.1:{port} (FINEWS_API_BASE): "),
     ({"FINEWS_API_BASE": "{replay}", "FINEWS_SHARE_BASE": "http://127.0.0.1:{port}"},
      "finews crawl: cannot reach the source http://127.0.0.1:{port} (FINEWS_SHARE_BASE): "),
-    ({"FINEWS_DATABASE_URL": "postgresql+psycopg://finews:secret@127.0.0.1:{port}/x"},
+    ({"FINEWS_API_BASE": "{replay}", "FINEWS_DATABASE_URL": "postgresql+psycopg://finews:secret@127.0.0.1:{port}/x"},
      "finews crawl: cannot open the database postgresql+psycopg://finews:***@127.0.0.1:{port}/x: "),
     ({"FINEWS_API_BASE": "{replay}", "FINEWS_REDIS_URL": "redis://:secret@127.0.0.1:{port}/0"},
      "finews crawl: cannot reach Redis at redis://:***@127.0.0.1:{port}/0 (FINEWS_REDIS_URL): "),
@@ -63,9 +63,10 @@ def test_a_bad_argument_or_setting_is_one_line_and_exit_2_before_any_request(tmp
     assert server_stats(replay_server)["kinds"] == {}
 
 
-def test_every_command_reports_a_bad_setting_in_one_line():
-    for command in ("export", "reclean", "rotate", "resetjob"):
-        done = run_scrapy(command, "-s", "FINEWS_LOCK_WAIT=soon")
+def test_every_command_reports_a_bad_setting_in_one_line(tmp_path):
+    for command in (["export", "--format", "jsonl", "--out", str(tmp_path / "a.jsonl")], ["reclean"], ["rotate"],
+                    ["resetjob"]):
+        done = run_scrapy(*command, "-s", "FINEWS_LOCK_WAIT=soon")
         assert done.returncode == 2, command
         assert done.stderr.strip() == ("scrapy: error: configuration: FINEWS_LOCK_WAIT (YAML lock_wait) = 'soon': "
                                        "expected a number ≥ 0"), done.stderr
@@ -95,4 +96,4 @@ def test_a_worker_that_sees_no_coordinator_says_so_and_fails(tmp_path, replay_se
     assert returncode == 1
     assert "no coordinator appeared within 1 s (FINEWS_WORKER_WAIT) and the queue was empty" in log
     assert stats["finews/errors/no_coordinator"] == 1
-    assert _last_line(log).startswith("finews: the run failed: a worker saw no coordinator")
+    assert _last_line(log).endswith("finews: the run failed: a worker saw no coordinator and had nothing to fetch")

@@ -86,9 +86,9 @@ def test_a_row_stored_by_a_run_killed_before_its_post_was_written_is_repaired(tm
     post = render_post(article(), SiteLinks())
     store.upsert({**row_values(article(), post, POST), "post_exported": False})  # then SIGKILL
     publisher = Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks())
-    assert publisher.repair() == [CODE]
+    assert publisher.repair() == ([CODE], [])
     assert (tmp_path / "site" / POST).read_text(encoding="utf-8") == post
-    assert store.unexported() == [] and publisher.repair() == []
+    assert store.unexported() == [] and publisher.repair() == ([], [])
 
 
 def test_a_published_row_is_marked_exported_only_once_its_post_is_written(tmp_path, store):

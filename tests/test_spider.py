@@ -30,7 +30,7 @@ def test_infocodes_fetches_just_those_articles_and_no_feed(tmp_path, replay_serv
 
 
 def test_with_no_source_configured_it_crawls_the_bundled_replay_site_and_says_so(tmp_path):
-    returncode, log, stats = run_crawl(tmp_path, _stores(tmp_path))
+    returncode, log, stats = run_crawl(tmp_path, {**_stores(tmp_path), "FINEWS_DEMO": "1"})
     assert returncode == 0, log[-2000:]
     assert "No source configured (FINEWS_API_BASE): crawling the bundled replay site http://127.0.0.1:" in log
     assert stats["finews/articles/new"] == len(list((tmp_path / "site" / "_posts").glob("*.md"))) > 100
@@ -62,3 +62,18 @@ def test_a_bad_config_stops_the_run_with_one_clear_message(tmp_path):
     assert returncode == 2
     assert log.endswith("scrapy: error: configuration: " f"{config}: unknown key 'api_bse'; did you mean api_base?\n")
     assert "Traceback" not in log and "Usage" not in log
+
+
+@pytest.mark.parametrize("stores, named", [
+    ({"FINEWS_DATABASE_URL": "sqlite:///{tmp}/db.sqlite3", "FINEWS_STORE_EXPORT": "0"}, "FINEWS_DATABASE_URL sqlite:///{tmp}/db.sqlite3"),
+    ({"FINEWS_EXPORT_DIR": "{tmp}/site", "FINEWS_STORE_DATABASE": "0"}, "FINEWS_EXPORT_DIR {tmp}/site"),
+])
+def test_demo_articles_never_go_into_stores_of_the_users_own_without_a_source(tmp_path, stores, named):
+    stores = {key: value.format(tmp=tmp_path) for key, value in stores.items()}
+    returncode, log, _ = run_crawl(tmp_path, stores)
+    assert returncode == 2
+    assert log.rstrip().endswith(
+        f"scrapy: error: configuration: no source is configured (FINEWS_API_BASE), so this run would fill "
+        f"{named.format(tmp=tmp_path)} with the bundled replay site's demo articles; set FINEWS_API_BASE, or "
+        "FINEWS_DEMO=1 to crawl the demo there")
+    assert not (tmp_path / "db.sqlite3").exists() and not (tmp_path / "site").exists()

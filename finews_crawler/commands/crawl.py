@@ -32,6 +32,8 @@ class Command(ScrapyCrawl):
             spider_arguments(opts.spargs)
         except ConfigError as exc:
             usage_error(str(exc))
+        if (misuse := config.demo_misuse()) is not None:
+            usage_error(f"configuration: {misuse}")
         if config.redis_url and not config.api_base:
             usage_error("configuration: FINEWS_REDIS_URL needs FINEWS_API_BASE: every process must crawl the same source")
         fault = start_fault(config)

@@ -16,10 +16,10 @@ import json
 import re
 from typing import Any
 
-from ..feeds import INFO_CODE, FeedEntry
+from ..feeds import FIELD_LIMITS, INFO_CODE, FeedEntry
 
-# Field -> longest accepted text (characters).  Generous for real articles, tight for payloads.
-LIMITS = {"info_code": 40, "title": 1000, "time": 64, "media": 300, "digest": 5000}
+# Field -> longest accepted text (characters): what the feeds take (feeds.FIELD_LIMITS).
+LIMITS = {"info_code": 40, **FIELD_LIMITS}
 MAX_FEEDS = 32
 _FEED_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}", re.ASCII)
 MAX_ENTRY_BYTES = 64 * 1024

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..attribution import render_attribution, split_attribution
+from ..cleaning import clean_name
 from ..items import Article
 from ..pages import has_text
 from ..stats import drop
@@ -15,6 +16,7 @@ FALLBACK_MEDIA = "东方财富网"
 class AttributionPipeline(StatsPipeline):
     def process_item(self, item: Article) -> Article:
         body, line_media = split_attribution(item.body)
+        line_media = clean_name(line_media)
         if not has_text(body):
             drop(self.stats, "empty_body", f"{item.info_code}: the body is only an attribution line")
         # Feed first, then the attribution line, then the page's 来源 field.

@@ -106,8 +106,11 @@ class StorePipeline:
         written.add_done_callback(settle)
 
     def _repair(self) -> None:
-        repaired = self.publisher.repair()
+        repaired, failed = self.publisher.repair()
         self.stats.set_value(POSTS + "repaired", len(repaired))
+        for failure in failed:
+            count_error(self.stats, "export")
+            logger.error("Cannot write the post of a stored article: %s", failure)
         if repaired:
             logger.warning("Wrote %d posts a previous run stored but did not export: %s", len(repaired),
                            ", ".join(repaired[:10]) + (" …" if len(repaired) > 10 else ""))
