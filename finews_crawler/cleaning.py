@@ -14,13 +14,32 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
 import nh3
 from lxml import etree, html as lxml_html
 
 # Live quote charts: everything between these comments goes.
-STOCK_IMG_BLOCK = re.compile(r"<!--\s*EM_StockImg_Start\s*-->.*?<!--\s*EM_StockImg_End\s*-->", re.S | re.I)
+_STOCK_IMG_START = re.compile(r"<!--\s*+EM_StockImg_Start\s*+-->", re.I)
+_STOCK_IMG_END = re.compile(r"<!--\s*+EM_StockImg_End\s*+-->", re.I)
+
+
+def strip_stock_images(markup: str) -> str:
+    """Remove each live quote-chart block, from its start comment to the next end comment.
+
+    Scanned forward once (a lazy `start.*?end` regex rescans the rest of
+    the page from every start marker that has no end: quadratic).
+    """
+    parts, position = [], 0
+    while (start := _STOCK_IMG_START.search(markup, position)) is not None:
+        end = _STOCK_IMG_END.search(markup, start.end())
+        if end is None:
+            break
+        parts.append(markup[position:start.start()])
+        position = end.end()
+    parts.append(markup[position:])
+    return "".join(parts)
 
 # Elements removed with everything inside them (by the HTML5 pre-pass).
 DROPPED_TAGS = frozenset({
@@ -312,6 +331,31 @@ def _serialise(block: etree._Element) -> str:
 MAX_PASSES = 4
 
 
+# Bounds on what cleaning takes: HTML5 parsing (html5ever, in nh3) is quadratic in nesting depth,
+# and no article nests hundreds of elements deep or needs megabytes of markup.
+MAX_DEPTH = 256  # libxml2's own limit
+MAX_BODY = 2 * 1024 * 1024  # characters of body markup
+_NESTING_TAG = re.compile(r"<(/?)(?:div|span|a|b|i|u|s|em|strong|font|section|article|blockquote|table|tbody|"
+                          r"ul|ol|center|sup|sub|small|big|strike|q|cite|code|pre|label|nav|aside|header|footer|"
+                          r"main|figure|details|summary|mark|abbr|ins|del)(?=[\s/>])", re.I)
+
+
+def markup_depth(markup: str) -> int:
+    """How deep container elements nest (an upper bound a browser would build), in one linear scan."""
+    if markup.count("<") <= MAX_DEPTH:
+        return 0
+    return max(accumulate(-1 if slash else 1 for slash in _NESTING_TAG.findall(markup)), default=0)
+
+
+def unsafe_to_clean(markup: str) -> str | None:
+    """Why a body is beyond what cleaning takes on (counted as a drop), or None."""
+    if len(markup) > MAX_BODY:
+        return f"{len(markup):,} characters of body markup (at most {MAX_BODY:,})"
+    if (depth := markup_depth(markup)) > MAX_DEPTH:
+        return f"elements nested {depth} deep (at most {MAX_DEPTH})"
+    return None
+
+
 def clean_body(markup: str, base_url: str = "") -> str:
     """Clean one article body; returns "" when nothing of the article is left.
 
@@ -329,7 +373,7 @@ def clean_body(markup: str, base_url: str = "") -> str:
 
 
 def _clean_once(markup: str, base_url: str) -> str:
-    markup = STOCK_IMG_BLOCK.sub("", markup or "")
+    markup = strip_stock_images(markup or "")
     if not markup.strip():
         return ""
     root = lxml_html.fragment_fromstring(html5_normalise(markup), create_parent="div")

@@ -21,8 +21,8 @@ INFO_CODE = re.compile(r"^[A-Z]{2}\d{6,30}$", re.ASCII)  # ASCII: \d would take 
 
 FEED_KINDS = ("roll", "media", "market")
 
-# `var ajaxResult={...};` or `callback({...});` around the JSON object.
-_JSONP = re.compile(r"^\s*(?:var\s+[\w$]+\s*=\s*|[\w$.]+\s*\()(?P<body>.*?)\)?\s*;?\s*$", re.S)
+# The head of a JSONP answer: `var ajaxResult=` or `callback(` (anchored, no backtracking into the body).
+_JSONP_HEAD = re.compile(r"(?:var\s++[\w$]++\s*+=|[\w$.]++\s*+\()\s*+")
 # The roll feed's digest starts with the title in 【】.
 _DIGEST_TITLE = re.compile(r"^\s*【[^】]*】\s*")
 
@@ -127,6 +127,17 @@ class FeedEntry:
         return asdict(self)
 
 
+def unwrap_jsonp(text: str) -> str | None:
+    """The JSON inside `var x={…};` or `cb({…});`, by an anchored head and string ends: linear in any input."""
+    head = _JSONP_HEAD.match(text)
+    if head is None:
+        return None
+    body = text[head.end():].rstrip().removesuffix(";").rstrip()
+    if head.group().rstrip().endswith("("):
+        body = body.removesuffix(")").rstrip()
+    return body
+
+
 def decode_payload(text: str) -> dict[str, Any]:
     """Decode a feed answer that is JSON or JSONP into its top-level object."""
     stripped = text.strip().lstrip("\ufeff")
@@ -135,11 +146,11 @@ def decode_payload(text: str) -> dict[str, Any]:
     try:
         payload = json.loads(stripped)
     except json.JSONDecodeError:
-        match = _JSONP.match(stripped)
-        if not match:
+        body = unwrap_jsonp(stripped)
+        if body is None:
             raise FeedError(f"neither JSON nor JSONP: {stripped[:60]!r}") from None
         try:
-            payload = json.loads(match.group("body"))
+            payload = json.loads(body)
         except json.JSONDecodeError as exc:
             raise FeedError(f"malformed JSONP body: {exc}") from None
     if not isinstance(payload, dict):

@@ -61,8 +61,11 @@ class PageFields:
     withdrawn: bool = False
 
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?(?:\]\]>|$)", re.S)
-_TAG = re.compile(r"""</?[A-Za-z!?][^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>""")
+# One token at a time, each found without backtracking past the next `<`, so the scan is linear in
+# any input (a regex that looks for a tag's end from every `<` is quadratic on `<a<a<a…`).
+# A quoted attribute value may not hold `<` here; that costs nothing real pages need.
+_TOKEN = re.compile(r"""<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)"""
+                    r"""|</?[A-Za-z!?](?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+>|[^<]++|<""", re.S)
 
 
 def decode_undeclared(body: bytes) -> str | None:
@@ -98,11 +101,16 @@ def has_text(html: str) -> bool:
     """Whether an HTML fragment has any text character (not only tags, comments and white space).
 
     Tokenised, not parsed: it runs four times per article, and a parse
-    would cost more than the rest of reading the page.
+    would cost more than the rest of reading the page.  Linear in the
+    length of any input, and stops at the first text.
     """
-    if not html.strip():
-        return False
-    return bool(squash(unescape(_TAG.sub(" ", _COMMENT.sub("", html)))))
+    for token in _TOKEN.finditer(html):
+        piece = token.group()
+        if piece.startswith("<") and len(piece) > 1:  # a tag, comment or CDATA section
+            continue
+        if squash(unescape(piece)):
+            return True
+    return False
 
 
 def _first_time(nodes: list[str]) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from lxml import html as lxml_html
 
-from finews_crawler.cleaning import HIDDEN_STYLE, STOCK_IMG_BLOCK
+from finews_crawler.cleaning import HIDDEN_STYLE, strip_stock_images
 from finews_crawler.dates import BEIJING
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def post_body(rest: str) -> str:
 
 def visible_text(markup: str, *, without_attribution: bool = True) -> str:
     """What a reader sees of an HTML fragment, with all white space removed."""
-    markup = STOCK_IMG_BLOCK.sub("", markup)
+    markup = strip_stock_images(markup)
     if not markup.strip():
         return ""
     root = lxml_html.fragment_fromstring(markup, create_parent="div")

@@ -7,7 +7,7 @@ a broken site build or a lost article.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from finews_crawler.replay.site import ReplayArticle, ReplaySite, Response
 
@@ -30,7 +30,7 @@ class Case:
     why: str
 
 
-BROKEN_FEED_PAGES = 3
+BROKEN_FEED_PAGES = 4
 
 
 def _code(n: int) -> str:
@@ -100,6 +100,11 @@ def build(base: ReplaySite) -> tuple[ReplaySite, list[Case]]:
     raw("error:download", "a 20 MB page (DOWNLOAD_MAXSIZE)", 200, "text/html; charset=utf-8",
         page("<p>" + "大" * (7 * 1024 * 1024) + "</p>").encode("utf-8"))
     raw("error:unknown_template", "an empty 200 answer", 200, "text/html; charset=utf-8", b"")
+    # Through the text API: a page's own parse (libxml2) stops at 256 levels, the API's JSON has no limit.
+    add(replace(_article(next(n), body="<div>" * 200_000 + "深"), template="shell"), "drop:unsafe_markup",
+        "200,000 nested elements from the text API (quadratic for an HTML5 parser)")
+    add(_article(next(n), body="<p>x</p>" + "<!-- EM_StockImg_Start -->" * 40_000 + "<p>正文仍在。</p>"), "post",
+        "a megabyte of quote-chart start markers without an end")
 
     for code in ("NW2022%2F..%2F..%2Fetc", "NW２０２２０６０２００", "NW 20220602", "../../NW20220602"):
         articles.append(ReplayArticle(code, "坏代码", "2022-06-02 12:00:00", "证券时报", "", PARAGRAPH, ("media",)))
@@ -109,5 +114,7 @@ def build(base: ReplaySite) -> tuple[ReplaySite, list[Case]]:
     overrides["feed:market37:1"] = Response(200, "application/json", b'{"rc": 1, "record": [{"infoCode": "NW1', "feed")
     overrides["feed:market38:1"] = Response(200, "text/html", b"<html><body>502 Bad Gateway</body></html>", "feed")
     overrides["feed:market39:1"] = Response(200, "application/javascript", b'cb({"rc":1,"record":[{"info', "feed")
+    # A JSONP head and a megabyte of spaces: cubic for a backtracking unwrap pattern.
+    overrides["feed:roll:1"] = Response(200, "application/javascript", b"var ajaxResult=" + b" " * 1_000_000, "feed")
     return ReplaySite(articles, base.templates, overrides), cases
 
