@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from lxml import html as lxml_html
 
@@ -66,3 +71,22 @@ class SamplePost:
     digest: str = ""
     body: str = '<p>正文</p>\n<p class="em_media">（文章来源：中国市场监管新闻网）</p>'
     share_url: str = "http://share.example/html_News/NewsShare.html?infoCode=NW202204282363799455"
+
+
+@contextmanager
+def refusing_writes(folder: Path) -> Iterator[None]:
+    """Make `folder` refuse new files, also for root (the immutable attribute)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i is not supported on this file system (root ignores permissions)")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)

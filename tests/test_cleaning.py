@@ -138,3 +138,27 @@ def test_property_cleaning_is_idempotent_and_sanitised(html):
         assert needle not in once
     for line in once.split("\n") if once else []:
         assert line.startswith("<") and not line.startswith("    ")
+
+
+def test_hidden_elements_go_whether_hidden_by_style_or_by_attribute():
+    body = ('<p hidden>属性隐藏</p><p style="display: none">样式隐藏</p><div style="visibility:hidden"><p>也隐藏</p></div>'
+            '<p>公开</p>')
+    assert clean_body(body, "http://h/") == "<p>公开</p>"
+
+
+def test_the_final_allowlist_pass_runs_on_every_body(monkeypatch):
+    """Defence in depth: the rules already keep to the allowlist, so only a spy shows the last pass runs."""
+    import finews_crawler.cleaning as cleaning
+
+    seen = []
+    real = cleaning.sanitise
+    monkeypatch.setattr(cleaning, "sanitise", lambda markup: seen.append(markup) or real(markup))
+    assert clean_body("<p>正文</p>", "http://h/") == "<p>正文</p>" and seen
+
+
+def test_the_allowlist_alone_keeps_only_allowed_tags_attributes_and_schemes():
+    from finews_crawler.cleaning import sanitise
+
+    dirty = ('<div class="x"><p id="a" style="c" onclick="d">t<b>b</b></p><a href="javascript:e" target="_blank">l</a>'
+             '<img src="data:x" onerror="f"><p class="em_media">m</p><td colspan="2" width="3">c</td><script>g</script></div>')
+    assert sanitise(dirty) == '<p>tb</p><a>l</a><img><p class="em_media">m</p>c'

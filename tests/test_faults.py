@@ -9,13 +9,12 @@ import signal
 import sqlite3
 import subprocess
 import time
-from contextlib import contextmanager
 
 import pytest
 
 from conftest import crawl_command, crawl_outcome, run_crawl, server_stats
 from finews_crawler.replay.server import Fault, ReplayServer
-from helpers import REPO
+from helpers import REPO, refusing_writes
 
 pytestmark = pytest.mark.e2e
 
@@ -94,27 +93,8 @@ def test_a_database_that_is_down_gives_one_clear_line_and_exit_1(tmp_path, repla
     assert server_stats(replay_server)["kinds"] == {}  # nothing was fetched
 
 
-@contextmanager
-def _refusing_writes(folder):
-    """Make `folder` refuse new files, also for root (the immutable attribute)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
-            pytest.skip("chattr +i is not supported on this file system (root ignores permissions)")
-        try:
-            yield
-        finally:
-            subprocess.run(["chattr", "-i", str(folder)], check=True)
-    else:
-        folder.chmod(0o555)
-        try:
-            yield
-        finally:
-            folder.chmod(0o755)
-
-
 def test_an_export_folder_refusing_writes_fails_the_run_clearly_and_loses_no_row(tmp_path, replay_server, crawl):
-    with _refusing_writes(tmp_path / "site" / "_posts"):
+    with refusing_writes(tmp_path / "site" / "_posts"):
         returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server))
     assert returncode == 1
     assert stats["finews/errors/export"] == len(crawl.posts)

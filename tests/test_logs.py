@@ -87,3 +87,36 @@ def test_a_robots_txt_that_cannot_be_fetched_is_one_warning_without_traceback(tm
     assert returncode == 1 and "Traceback" not in log
     assert "the run failed: no feed page could be read" in log
     assert sum("Gave up retrying" in line for line in log.splitlines()) == 0
+
+
+@pytest.mark.e2e
+def test_on_a_terminal_progress_is_a_live_bar_not_log_lines(tmp_path, replay_site):
+    import os
+    import subprocess
+    import sys
+
+    from finews_crawler.replay.server import ReplayServer
+    from helpers import REPO
+
+    with ReplayServer(replay_site, latency=0.02) as server:
+        command = [sys.executable, "-m", "scrapy", "crawl", "finews", "-s", f"FINEWS_API_BASE={server.url}",
+                   *[arg for key, value in _stores(tmp_path).items() for arg in ("-s", f"{key}={value}")]]
+        leader, follower = os.openpty()
+        process = subprocess.Popen(command, cwd=REPO, stdout=follower, stderr=follower)
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        process.wait(timeout=120)
+        os.close(leader)
+    text = output.decode("utf-8", "replace")
+    assert process.returncode == 0, text[-2000:]
+    assert "\r\x1b[Kfinews: progress: " in text
+    assert "INFO: finews: progress" not in text  # the bar replaces the lines
+    assert text.rstrip().splitlines()[-1].split("] ", 1)[1].startswith("SUMMARY: finews: ")

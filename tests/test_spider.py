@@ -77,3 +77,26 @@ def test_demo_articles_never_go_into_stores_of_the_users_own_without_a_source(tm
         f"{named.format(tmp=tmp_path)} with the bundled replay site's demo articles; set FINEWS_API_BASE, or "
         "FINEWS_DEMO=1 to crawl the demo there")
     assert not (tmp_path / "db.sqlite3").exists() and not (tmp_path / "site").exists()
+
+
+def test_a_drop_caused_by_our_database_is_not_recorded_as_gone_but_an_unusable_article_is():
+    from scrapy.exceptions import DropItem
+
+    from finews_crawler.items import Article
+    from finews_crawler.spiders.finews import FinewsSpider
+
+    spider = FinewsSpider()
+    spider._item_dropped(Article("NW202204282363799455", "u", "s"), DropItem("[not_stored] database down"))
+    spider._item_dropped(Article("NW202205302396506117", "u", "s"), DropItem("[empty_body] nothing left"))
+    assert spider._gone == {"NW202205302396506117": "empty_body"}
+
+
+def test_unknown_spider_arguments_are_refused_with_the_closest_name():
+    from finews_crawler.config import ConfigError
+    from finews_crawler.spiders.finews import spider_arguments
+
+    assert spider_arguments({"infocodes": "NW202204282363799455"})
+    with pytest.raises(ConfigError, match="did you mean infocodes"):
+        spider_arguments({"infocode": "x"})
+    with pytest.raises(ConfigError, match="is empty"):
+        spider_arguments({"infocodes": " , "})

@@ -137,3 +137,32 @@ def test_pending_entries_last_until_the_article_is_stored_or_gone(store):
     store.upsert(values())
     store.mark_gone({"NW202205312399000001": "withdrawn"})
     assert store.pending() == [entries[2]]
+
+
+def test_an_unchanged_refetch_still_records_when_it_was_fetched(store):
+    store.upsert(values())
+    later = datetime(2026, 6, 1, tzinfo=UTC)
+    assert store.upsert(values(fetched_at=later)).status == "unchanged"
+    assert store.get("NW202204282363799455").fetched_at == later
+
+
+def test_one_batch_naming_an_article_twice_is_split_and_keeps_the_last(store):
+    outcomes = store.upsert_many([values(), values(post="---\n---\n<p>changed</p>\n", title="新标题")])
+    assert [o.status for o in outcomes] == ["new", "updated"]
+    assert store.get("NW202204282363799455").title == "新标题"
+
+
+def test_storing_an_article_settles_it_whether_or_not_it_changed(store):
+    entry = {"info_code": "NW202204282363799455", "title": "", "time": "", "media": "", "digest": "", "feeds": []}
+    store.upsert(values())
+    store.add_pending([entry])
+    assert store.upsert(values()).status == "unchanged"
+    assert store.pending() == []
+
+
+def test_feed_facts_give_back_the_time_to_the_second_media_and_feeds(store):
+    store.upsert(values(media="财联社", feeds=["media", "roll"]))
+    facts = store.feed_facts(["NW202204282363799455", "NW000000000000"])
+    assert facts == {"NW202204282363799455": {
+        "info_code": "NW202204282363799455", "title": "标题", "time": "2022-04-28 13:52:55", "media": "财联社",
+        "digest": "", "feeds": ["media", "roll"]}}

@@ -1,0 +1,105 @@
+"""A mutation run over cleaning, storage and the spider: do the tests notice when the code is wrong?
+
+Each mutant is one small, deliberate defect (a line removed, a condition
+flipped, a bound dropped) of the kind a review or a refactor could slip in.
+The script applies one at a time to the working tree, runs the test modules
+that mirror the mutated module, records whether they fail (killed) or pass
+(survived), and restores the file.  Not in CI: run it by hand.
+
+    .venv/bin/python bench/mutants.py            # every mutant
+    .venv/bin/python bench/mutants.py cleaning   # those whose name starts so
+
+A curated list, not mutmut's exhaustive operators: mutmut runs the whole
+suite per mutant (minutes each here); these are the defects that matter.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+CLEANING = ("tests/test_cleaning.py", "tests/test_linear_time.py")
+STORAGE = ("tests/test_storage.py",)
+SPIDER = ("tests/test_spider.py", "tests/test_run_sequences.py", "tests/test_incremental.py")
+
+MUTANTS = [
+    Mutant("cleaning: final allowlist pass removed", "finews_crawler/cleaning.py",
+           '    return sanitise("\\n".join(lines)).strip()', '    return "\\n".join(lines).strip()', CLEANING),
+    Mutant("cleaning: hidden attribute kept", "finews_crawler/cleaning.py",
+           ' or element.get("hidden") is not None:', ":", CLEANING),
+    Mutant("cleaning: hidden style kept", "finews_crawler/cleaning.py",
+           'HIDDEN_STYLE = re.compile(r"display\\s*:\\s*none|visibility\\s*:\\s*hidden", re.I)',
+           'HIDDEN_STYLE = re.compile(r"(?!)")', CLEANING),
+    Mutant("cleaning: quote-chart blocks kept", "finews_crawler/cleaning.py",
+           '    markup = strip_stock_images(markup or "")', '    markup = markup or ""', CLEANING),
+    Mutant("cleaning: depth bound dropped", "finews_crawler/cleaning.py",
+           "    if (depth := markup_depth(markup)) > MAX_DEPTH:", "    if (depth := markup_depth(markup)) > 10**9:",
+           CLEANING),
+    Mutant("cleaning: text fields keep line breaks", "finews_crawler/cleaning.py",
+           '    text = _WS.sub(" ", _CONTROL.sub("", text or "")).strip(" \\u3000")',
+           '    text = _CONTROL.sub("", text or "").strip(" \\u3000")', CLEANING),
+    Mutant("storage: fetched_at not updated on unchanged rows", "finews_crawler/storage.py",
+           '.values(fetched_at=bindparam("fetched")),', '.values(fetched_at=articles.c.fetched_at),', STORAGE),
+    Mutant("storage: batch not split for a repeated infoCode", "finews_crawler/storage.py",
+           '        if values["info_code"] in seen:', "        if False:", STORAGE),
+    Mutant("storage: unchanged rows stay pending", "finews_crawler/storage.py",
+           "PendingRow.__table__.c.info_code.in_(codes)))",
+           'PendingRow.__table__.c.info_code.in_([v["info_code"] for v in changed])))', STORAGE + SPIDER[1:2]),
+    Mutant("storage: gone rows not settled by a new row", "finews_crawler/storage.py",
+           "GoneRow.__table__.c.info_code.in_(codes)))", "GoneRow.__table__.c.info_code.in_([])))", STORAGE),
+    Mutant("spider: a database drop recorded as gone", "finews_crawler/spiders/finews.py",
+           "        if reason and reason not in RETRYABLE_DROPS:", "        if reason:", SPIDER[:1]),
+    Mutant("spider: re-fetch ignores stored facts", "finews_crawler/spiders/finews.py",
+           "        entries = [entry.over(FeedEntry(**stored[entry.info_code]) if entry.info_code in stored else None)",
+           "        entries = [entry.over(None)", SPIDER[:2]),
+    Mutant("spider: feed paging ignores known pages", "finews_crawler/spiders/finews.py",
+           "        all_known = bool(codes) and known == codes", "        all_known = False", SPIDER),
+    Mutant("spider: empty -a infocodes= accepted", "finews_crawler/spiders/finews.py",
+           '        if not str(value).strip(" ,"):', "        if False:", SPIDER[:1]),
+]
+
+
+def run(mutant: Mutant) -> tuple[bool, float]:
+    """(killed, seconds) for one mutant; the file is restored whatever happens."""
+    path = REPO / mutant.path
+    original = path.read_text(encoding="utf-8")
+    if original.count(mutant.old) != 1:
+        raise SystemExit(f"{mutant.name}: the text to mutate is not found exactly once in {mutant.path}")
+    start = time.monotonic()
+    try:
+        path.write_text(original.replace(mutant.old, mutant.new), encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *mutant.tests],
+                              cwd=REPO, capture_output=True, text=True, timeout=1800)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    return done.returncode != 0, time.monotonic() - start
+
+
+def main(prefix: str = "") -> None:
+    chosen = [m for m in MUTANTS if m.name.startswith(prefix)]
+    survivors = []
+    for mutant in chosen:
+        killed, seconds = run(mutant)
+        print(f"{'killed  ' if killed else 'SURVIVED'} {seconds:6.1f} s  {mutant.name}", flush=True)
+        if not killed:
+            survivors.append(mutant.name)
+    print(f"{len(chosen) - len(survivors)} of {len(chosen)} mutants killed; survivors: {survivors or 'none'}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])
