@@ -52,13 +52,24 @@ def log_summary(stats: dict) -> None:
         logger.error("finews: the run failed: %s", stats[FAILED])
 
 
+# Error kinds that fail a run, and how the reason reads ({n}: the count).
+FAILING_ERRORS = {
+    "database": "{n} database errors",
+    "export": "{n} export errors (the rows are stored; the next run writes their posts)",
+    "dispatch": "held articles could not be handed to the engine",
+    "pipeline": "{n} articles lost to an error in a pipeline",
+    "queue_entry": "{n} entries of the shared queue could not be used",
+    "no_coordinator": "a worker saw no coordinator and had nothing to fetch",
+}
+
+
 def run_failure(stats: dict) -> str | None:
     """Why a finished run failed its job (the crawl then exits 1), or None.
 
     Counted drops and per-article download errors are not failures: the
     articles are retried by the next run.  A run fails when it stopped
     early, when nothing could be listed, when its code raised, or when what
-    it fetched did not reach the database or the site.
+    it fetched did not reach the database or the site, or was lost.
     """
     errors = with_prefix(stats, ERRORS)
     reasons = []
@@ -66,18 +77,7 @@ def run_failure(stats: dict) -> str | None:
         reasons.append(f"stopped early ({stats.get('finish_reason')})")
     if errors.get("feed") and not with_prefix(stats, "finews/feeds/pages/"):
         reasons.append("no feed page could be read")
-    if errors.get("database"):
-        reasons.append(f"{errors['database']} database errors")
-    if errors.get("export"):
-        reasons.append(f"{errors['export']} export errors (the rows are stored; the next run writes their posts)")
-    if errors.get("dispatch"):
-        reasons.append("held articles could not be handed to the engine")
-    if errors.get("pipeline"):
-        reasons.append(f"{errors['pipeline']} articles lost to an error in a pipeline")
-    if errors.get("queue_entry"):
-        reasons.append(f"{errors['queue_entry']} entries of the shared queue could not be used")
-    if errors.get("no_coordinator"):
-        reasons.append("a worker saw no coordinator and had nothing to fetch")
+    reasons += [reason.format(n=errors[kind]) for kind, reason in FAILING_ERRORS.items() if errors.get(kind)]
     if stats.get("spider_exceptions/count"):
         reasons.append(f"{stats['spider_exceptions/count']} exceptions in the spider")
     return "; ".join(reasons) or None
