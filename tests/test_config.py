@@ -131,3 +131,21 @@ def test_plain_scrapy_settings_from_settings_py_are_not_second_guessed_but_given
     assert FinewsConfig.from_settings(settings_with(DOWNLOAD_DELAY="0.25", AUTOTHROTTLE_ENABLED="false"))
     with pytest.raises(ConfigError, match="DOWNLOAD_DELAY = 'slow'"):
         FinewsConfig.from_settings(settings_with(DOWNLOAD_DELAY="slow"))
+
+
+@pytest.mark.parametrize("name, value, module, extra", [
+    ("FINEWS_DATABASE_URL", "postgresql+psycopg://finews@db/finews", "psycopg", "postgres"),
+    ("FINEWS_REDIS_URL", "redis://queue:6379/0", "scrapy_redis", "distributed"),
+])
+def test_a_missing_optional_extra_names_the_pip_install_that_fixes_it(monkeypatch, name, value, module, extra):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda spec, *a: None if spec == module else real(spec, *a))
+    with pytest.raises(ConfigError, match=rf"but {module} is not installed: pip install 'finews\[{extra}\]'"):
+        FinewsConfig.from_settings(settings_with(**{name: value, "FINEWS_API_BASE": "http://api.example"}))
+
+
+def test_a_psycopg2_url_says_which_driver_finews_installs():
+    with pytest.raises(ConfigError, match=r"postgresql\+psycopg://… \(finews installs psycopg 3, not psycopg2\)"):
+        FinewsConfig.from_settings(settings_with(FINEWS_DATABASE_URL="postgresql+psycopg2://x/y"))
