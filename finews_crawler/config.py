@@ -130,6 +130,7 @@ class FinewsConfig:
     run_lock: bool = True  # distributed workers share the coordinator's run and take no lock
     progress_interval: float = 30.0  # seconds between progress lines; 0: none
     demo: bool = False  # crawl the bundled replay site even into stores of the user's own
+    clean_budget: float = 10.0  # seconds of cleaning one article may take before it is dropped as too slow
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
@@ -160,6 +161,7 @@ class FinewsConfig:
             run_lock=get("FINEWS_RUN_LOCK") and not (redis_url and role == "worker"),
             progress_interval=get("FINEWS_PROGRESS_INTERVAL"),
             demo=get("FINEWS_DEMO"),
+            clean_budget=get("FINEWS_CLEAN_BUDGET"),
         )
 
     def demo_misuse(self) -> str | None:

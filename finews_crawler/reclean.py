@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
 
 from scrapy.exceptions import DropItem
 
@@ -28,14 +27,13 @@ from .storage import ArticleRow
 logger = logging.getLogger(__name__)
 
 
-class Step(Protocol):
-    def process_item(self, item: Article) -> Article: ...
+Step = Callable[[Article], Article]
 
 
 def processing_steps(config: FinewsConfig, stats: CountingStats) -> list[Step]:
-    """The crawl's processing pipelines, before storage, in their order."""
-    return [ValidatePipeline(stats), CleanPipeline(stats), AttributionPipeline(stats),  # type: ignore[arg-type]
-            CategorisePipeline(config)]
+    """The crawl's processing pipelines, before storage, in their order (cleaning run synchronously)."""
+    return [ValidatePipeline(stats).process_item, CleanPipeline(stats).clean,  # type: ignore[arg-type]
+            AttributionPipeline(stats).process_item, CategorisePipeline(config).process_item]  # type: ignore[arg-type]
 
 
 def article_from_row(row: ArticleRow) -> Article:
@@ -59,7 +57,7 @@ def reclean(rows: Iterable[ArticleRow], steps: Sequence[Step], publisher: Publis
         item = article_from_row(row)
         try:
             for step in steps:
-                item = step.process_item(item)
+                item = step(item)
         except DropItem as exc:
             counts["dropped"] += 1
             logger.warning("%s: kept as stored, cleaning it again drops it: %s", row.info_code, exc)

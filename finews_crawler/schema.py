@@ -234,6 +234,7 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
     Option("FINEWS_WORKER_WAIT", number(0), "worker_wait"),
     Option("FINEWS_CONFIG", path),
     Option("FINEWS_DEMO", boolean, "demo"),
+    Option("FINEWS_CLEAN_BUDGET", number(0.01), "clean_budget"),
 )}
 # Set by finews itself, never by a user.
 INTERNAL = frozenset({"FINEWS_CONFIG_LOADED"})

@@ -43,6 +43,7 @@ FINEWS_ROTATE_ARCHIVE = "old_post"
 FINEWS_LOCK_WAIT = 0
 FINEWS_RUN_LOCK = True  # off only where something else keeps runs apart (distributed workers)
 FINEWS_STATS_FILE = ""  # a path: every run's stats as JSON, for monitoring
+FINEWS_CLEAN_BUDGET = 10  # seconds one article's cleaning may take (off the reactor thread); longer: dropped
 FINEWS_PROGRESS_INTERVAL = 30  # seconds between progress lines (a live bar on a terminal); 0: none
 
 # --- scaling out (scrapy-redis; pip install 'finews[distributed]') --------------
