@@ -13,6 +13,7 @@ from finews_crawler.replay.site import ReplaySite, Response
 pytestmark = pytest.mark.e2e
 
 REDIRECTED, REFRESHED, MOVED_HOME = "NW202204282363799455", "NW202205302396506117", "NW202112082206672930"
+TO_FILE = "NW202112082206704122"
 
 
 def _redirect(location: str) -> Response:
@@ -31,6 +32,7 @@ def test_redirects_and_meta_refreshes_off_the_source_are_dropped_counted_and_nev
         site = replace(replay_site, overrides={
             f"share:{REDIRECTED}": _redirect(f"{offsite}/html_News/NewsShare.html?infoCode={REDIRECTED}"),
             f"share:{REFRESHED}": _refresh(f"{offsite}/html_News/NewsShare.html?infoCode={REFRESHED}"),
+            f"share:{TO_FILE}": _redirect("file:///etc/passwd"),
             "feed:media:1": Response(301, "text/html", b"", "feed:media", {"Location": f"{offsite}/web/webapi?type=45"}),
         })
         with ReplayServer(site) as source:
@@ -46,5 +48,6 @@ def test_redirects_and_meta_refreshes_off_the_source_are_dropped_counted_and_nev
             f"{source.url}/html_News/NewsShare.html?infoCode={REDIRECTED}): 'localhost' is not a host of the source "
             "(127.0.0.1)") in log
     posts = {p.stem.split("-", 3)[3] for p in (tmp_path / "site" / "_posts").glob("*.md")}
-    assert REDIRECTED not in posts and REFRESHED not in posts
+    assert REDIRECTED not in posts and REFRESHED not in posts and TO_FILE not in posts
+    assert "root:" not in log and "root:" not in "".join(p.read_text() for p in (tmp_path / "site").rglob("*.md"))
     assert MOVED_HOME in posts  # a redirect within the source is followed

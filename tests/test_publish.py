@@ -95,3 +95,19 @@ def test_a_published_row_is_marked_exported_only_once_its_post_is_written(tmp_pa
     (tmp_path / "site").write_text("not a folder")
     Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks()).publish(article())
     assert [row.info_code for row in store.unexported()] == [CODE]
+
+
+def test_the_start_up_repair_goes_on_past_a_post_it_cannot_write(tmp_path, store):
+    from dataclasses import replace
+
+    from finews_crawler.jekyll import render_post
+    from finews_crawler.publish import row_values
+    other = replace(article(), info_code="NW202205302396506117")
+    bad = "_posts/" + "长" * 200 + ".md"  # a name no file system takes
+    store.upsert({**row_values(article(), render_post(article(), SiteLinks()), bad), "post_exported": False})
+    store.upsert({**row_values(other, render_post(other, SiteLinks()), "_posts/2022-05-30-NW202205302396506117.md"),
+                  "post_exported": False})
+    repaired, failed = Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks()).repair()
+    assert repaired == ["NW202205302396506117"]
+    assert len(failed) == 1 and failed[0].startswith(f"{CODE} (") and "File name too long" in failed[0]
+    assert [row.info_code for row in store.unexported()] == [CODE]

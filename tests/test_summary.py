@@ -32,3 +32,20 @@ def test_summary_line_of_an_empty_run():
 def test_a_run_fails_only_when_it_did_not_do_its_job(stats, failure):
     result = run_failure(stats)
     assert result is None if failure is None else failure in result
+
+
+@pytest.mark.e2e
+def test_an_article_lost_to_a_pipeline_exception_fails_the_run_and_is_named_in_the_summary(tmp_path, replay_server):
+    import json
+
+    from conftest import run_crawl
+    from finews_crawler import settings as project
+
+    pipelines = {**project.ITEM_PIPELINES, "tests.failing_pipeline.RaiseForOne": 150}
+    returncode, log, stats = run_crawl(tmp_path, {
+        "FINEWS_API_BASE": replay_server.url, "FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "FINEWS_EXPORT_DIR": str(tmp_path / "site"), "ITEM_PIPELINES": json.dumps(pipelines)})
+    assert returncode == 1
+    assert stats["finews/errors/pipeline"] == 1
+    assert "1 errors (pipeline=1)" in stats["finews/summary"]
+    assert log.rstrip().endswith("finews: the run failed: 1 articles lost to an error in a pipeline")
