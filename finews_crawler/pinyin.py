@@ -10,13 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pypinyin import Style, lazy_pinyin
-
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def pinyin_slug(name: str) -> str:
-    """Toneless pinyin without separators; ASCII letters and digits kept, lower case."""
+    """Toneless pinyin without separators; ASCII letters and digits kept, lower case.
+
+    pypinyin's phrase dictionary costs ~35 MB and a quarter second to load:
+    it is imported by the first article that needs a slug, never by a run
+    that stores nothing (an unchanged scheduled run).
+    """
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(name, style=Style.NORMAL, errors="default", strict=False)
     return _NOT_SLUG.sub("", "".join(syllables).lower())
 

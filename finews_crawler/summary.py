@@ -36,8 +36,21 @@ def summary_line(stats: dict) -> str:
         f"{with_prefix(stats, POSTS).get('written', 0)} posts written; "
         f"{sum(dropped.values())} dropped ({_counts(dropped)}); "
         f"{sum(errors.values())} errors ({_counts(errors)}); "
-        f"{retry_failures} requests gave up after retries"
+        f"{retry_failures} requests gave up after retries; {requests_line(stats)}"
     )
+
+
+def requests_line(stats: dict) -> str:
+    """What the run cost the source: `12 requests (5 feed pages, 6 articles, 1 other), 1.20 per article stored`.
+
+    Feed pages are amortised over the articles stored; a known article costs nothing.
+    """
+    total = stats.get("downloader/request_count", 0)
+    feeds = sum(with_prefix(stats, "finews/feeds/pages/").values()) + with_prefix(stats, ERRORS).get("feed", 0)
+    articles = sum(with_prefix(stats, "finews/pages/").values())
+    stored = sum(v for k, v in with_prefix(stats, ARTICLES).items() if k in ("new", "updated", "unchanged"))
+    per_article = f"{total / stored:.2f} per article stored" if stored else "no article stored"
+    return f"{total} requests ({feeds} feed pages, {articles} article pages, {total - feeds - articles} other), {per_article}"
 
 
 FAILED = "finews/failed"

@@ -9,13 +9,24 @@ def test_summary_line_counts_articles_drops_and_errors_by_reason():
              "retry/max_reached": 2, "item_scraped_count": 9}
     assert summary_line(stats) == (
         "finews: 4 articles stored (3 new, 1 updated, 0 unchanged), 5 known and skipped; 4 posts written; "
-        "3 dropped (no_time=1, withdrawn=2); 1 errors (export=1); 2 requests gave up after retries")
+        "3 dropped (no_time=1, withdrawn=2); 1 errors (export=1); 2 requests gave up after retries; "
+        "0 requests (0 feed pages, 0 article pages, 0 other), 0.00 per article stored")
+
+
+def test_requests_line_amortises_feed_pages_over_the_articles_stored():
+    from finews_crawler.summary import requests_line
+
+    stats = {"downloader/request_count": 13, "finews/feeds/pages/roll": 2, "finews/feeds/pages/media": 2,
+             "finews/errors/feed": 1, "finews/pages/desktop": 6, "finews/pages/text_api": 1, "finews/articles/new": 5,
+             "finews/articles/unchanged": 1, "finews/articles/skipped": 40}
+    assert requests_line(stats) == "13 requests (5 feed pages, 7 article pages, 1 other), 2.17 per article stored"
 
 
 def test_summary_line_of_an_empty_run():
     assert summary_line({}) == ("finews: 0 articles stored (0 new, 0 updated, 0 unchanged), 0 known and skipped; "
                                 "0 posts written; "
-                                "0 dropped (none); 0 errors (none); 0 requests gave up after retries")
+                                "0 dropped (none); 0 errors (none); 0 requests gave up after retries; "
+                                "0 requests (0 feed pages, 0 article pages, 0 other), no article stored")
 
 
 @pytest.mark.parametrize("stats, failure", [
