@@ -88,3 +88,14 @@ def crawl_args(settings: dict[str, str], workdir: Path, name: str, *extra: str) 
 
 def stats_of(workdir: Path, name: str) -> dict:
     return json.loads((workdir / f"{name}.json").read_text())
+
+
+def timed(command: list[str], cwd: Path = REPO) -> tuple[float, int]:
+    """Run a child process: (wall seconds, peak RSS in MB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"{' '.join(command[:6])} … failed ({process.returncode})")
+    return time.perf_counter() - started, usage.ru_maxrss // 1024

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -32,20 +31,9 @@ from pathlib import Path
 from urllib.request import urlopen
 
 from clean import cleaning_rates
-from common import REPO, crawl_args, machine, replay_server, server_stats, stats_of
+from common import REPO, crawl_args, machine, replay_server, server_stats, stats_of, timed
 
 from finews_crawler.replay.site import ReplaySite
-
-
-def timed(command: list[str]) -> tuple[float, int]:
-    """Run a child process: (wall seconds, peak RSS in MB)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise RuntimeError(f"{' '.join(command[:6])} … failed ({process.returncode})")
-    return time.perf_counter() - started, usage.ru_maxrss // 1024
 
 
 def share_urls(url: str, articles: int) -> list[str]:

@@ -32,13 +32,12 @@ def masked(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True) if "://" in url else url
 
 
-def database_fault(url: str) -> str | None:
-    """Open (and migrate) the database now."""
+def open_database(url: str) -> tuple[ArticleStore | None, str | None]:
+    """Open (and migrate) the database now: (the run's shared store, to `release` after the crawl, or the fault)."""
     try:
-        ArticleStore.from_url(url).close()
+        return ArticleStore.acquire(url), None
     except (SQLAlchemyError, OSError) as exc:
-        return f"cannot open the database {masked(url)}: {_first_line(exc)}"
-    return None
+        return None, f"cannot open the database {masked(url)}: {_first_line(exc)}"
 
 
 def export_fault(folder: Path) -> str | None:
@@ -78,10 +77,8 @@ def source_fault(base: str, setting: str) -> str | None:
 
 
 def start_fault(config: FinewsConfig) -> str | None:
-    """The first fault that would stop the crawl, as one line; None if it can start."""
+    """The first fault of the export folder, Redis or the source that would stop the crawl, as one line, or None."""
     checks = []
-    if config.database_url:
-        checks.append(lambda: database_fault(config.database_url))
     if config.export_dir is not None:
         checks.append(lambda: export_fault(config.export_dir))  # type: ignore[arg-type]
     if config.redis_url:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -226,6 +227,16 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+@dataclass
+class _Shared:
+    store: ArticleStore
+    users: int = 0
+
+
+_SHARED: dict[str, _Shared] = {}
+_SHARED_LOCK = threading.Lock()
+
+
 class ArticleStore:
     """Reads and upserts article rows."""
 
@@ -239,6 +250,32 @@ class ArticleStore:
     @classmethod
     def from_url(cls, url: str) -> ArticleStore:
         return cls(make_engine(url))
+
+    @classmethod
+    def acquire(cls, url: str) -> ArticleStore:
+        """The process's store for `url`, opened (and migrated) by its first user; `release` it when done.
+
+        A crawl's start-up check, its spider and its store pipeline share one
+        engine and one migration check instead of opening the database three times.
+        """
+        with _SHARED_LOCK:
+            entry = _SHARED.get(url)
+            if entry is None:
+                entry = _SHARED[url] = _Shared(cls.from_url(url))
+            entry.users += 1
+            return entry.store
+
+    def release(self) -> None:
+        """One user of an `acquire`d store is done; the last one closes it."""
+        with _SHARED_LOCK:
+            url = next((url for url, entry in _SHARED.items() if entry.store is self), None)
+            if url is None:
+                return
+            _SHARED[url].users -= 1
+            if _SHARED[url].users:
+                return
+            del _SHARED[url]
+        self.close()
 
     def _upsert_statement(self, table: Any, columns: Iterable[str]) -> Any:
         """INSERT … ON CONFLICT (info_code) DO UPDATE `columns` from the new row, for executemany."""

@@ -6,7 +6,7 @@ import pytest
 
 from finews_crawler.export import ExportError, ExportFolder
 from finews_crawler.files import UnsafeFile, open_regular, replace_text
-from finews_crawler.preflight import database_fault
+from finews_crawler.preflight import open_database
 from finews_crawler.runlock import RunLocked, run_lock
 
 
@@ -29,7 +29,8 @@ def test_a_symlinked_lock_file_is_refused_and_its_target_untouched(tmp_path, vic
 
 def test_a_symlinked_migration_lock_is_a_database_fault(tmp_path, victim):
     (tmp_path / "db.sqlite3.migrate-lock").symlink_to(victim)
-    fault = database_fault(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    store, fault = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert store is None
     assert fault is not None and "is a symlink" in fault
     assert victim.read_text() == "precious"
 

@@ -182,3 +182,16 @@ def test_a_database_at_head_is_not_migrated_again(store, monkeypatch):
     assert at_head(store.engine)
     monkeypatch.setattr(alembic.command, "upgrade", lambda *a: pytest.fail("Alembic ran on a database at head"))
     migrate(store.engine)
+
+
+def test_a_shared_store_is_opened_once_and_closed_by_its_last_user(database_url):
+    first = ArticleStore.acquire(database_url)
+    second = ArticleStore.acquire(database_url)
+    assert first is second
+    first.release()
+    assert ArticleStore.acquire(database_url) is first  # still open: one user left, and this one
+    first.release()
+    second.release()
+    third = ArticleStore.acquire(database_url)
+    assert third is not first
+    third.release()

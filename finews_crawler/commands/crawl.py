@@ -19,7 +19,7 @@ from scrapy.exceptions import UsageError
 
 from ..cli import finews_config, run_locked, usage_error
 from ..config import ConfigError
-from ..preflight import start_fault
+from ..preflight import open_database, start_fault
 from ..spiders.finews import spider_arguments
 from ..summary import FAILED, log_summary
 
@@ -36,17 +36,23 @@ class Command(ScrapyCrawl):
             usage_error(f"configuration: {misuse}")
         if config.redis_url and not config.api_base:
             usage_error("configuration: FINEWS_REDIS_URL needs FINEWS_API_BASE: every process must crawl the same source")
-        fault = start_fault(config)
-        if fault is not None:
-            print(f"finews crawl: {fault}", file=sys.stderr)
-            self.exitcode = 1
-            return
-        if not config.run_lock:
-            self._crawl(args, opts)
-            return
-        status = run_locked("crawl", config.export_dir, config.database_url, config.lock_wait,
-                            lambda: self._crawl(args, opts))
-        self.exitcode = status or self.exitcode
+        # The database is opened once for the whole run: the spider and the store pipeline share it.
+        held, fault = open_database(config.database_url) if config.database_url else (None, None)
+        try:
+            fault = fault or start_fault(config)
+            if fault is not None:
+                print(f"finews crawl: {fault}", file=sys.stderr)
+                self.exitcode = 1
+                return
+            if not config.run_lock:
+                self._crawl(args, opts)
+                return
+            status = run_locked("crawl", config.export_dir, config.database_url, config.lock_wait,
+                                lambda: self._crawl(args, opts))
+            self.exitcode = status or self.exitcode
+        finally:
+            if held is not None:
+                held.release()
 
     def _crawl(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

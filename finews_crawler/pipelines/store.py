@@ -55,7 +55,7 @@ class StorePipeline:
 
     async def open_spider(self) -> None:
         if self.config.database_url:
-            self.publisher.store = await self._run(ArticleStore.from_url, self.config.database_url)
+            self.publisher.store = await self._run(ArticleStore.acquire, self.config.database_url)
         if self.folder is not None:
             await self._export_step("prepare the export folder", self._scaffold)
             if self.config.run_lock:
@@ -67,7 +67,7 @@ class StorePipeline:
         if self.folder is not None and self.config.rotation is not None:
             await self._export_step("rotate old posts", self._rotate)
         if self.publisher.store is not None:
-            await self._run(self.publisher.store.close)
+            await self._run(self.publisher.store.release)
         self._writer.shutdown(wait=True)
 
     async def _export_step(self, what: str, step: Callable[[], None]) -> None:

@@ -117,7 +117,7 @@ class FinewsSpider(Spider):
             except SQLAlchemyError as exc:
                 count_error(self.crawler.stats, "database")
                 self.logger.error("Cannot record %d withdrawn, missing or unusable articles: %s", len(self._gone), exc)
-            await asyncio.to_thread(self._index.close)
+            await asyncio.to_thread(self._index.release)
         if self._replay is not None:
             self._replay.stop()
 
@@ -125,7 +125,7 @@ class FinewsSpider(Spider):
         if not self.config.api_base:
             self._start_replay()
         if self.config.database_url:
-            self._index = await asyncio.to_thread(ArticleStore.from_url, self.config.database_url)
+            self._index = await asyncio.to_thread(ArticleStore.acquire, self.config.database_url)
         if self.only_codes:
             self.feeds_done = True
             valid = []
