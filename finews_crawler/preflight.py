@@ -71,6 +71,8 @@ def source_fault(base: str, setting: str) -> str | None:
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         socket.create_connection((parts.hostname or "", port), timeout=CONNECT_TIMEOUT).close()
+    except ConnectionResetError:  # the host answered: reachable, whatever it thinks of us
+        return None
     except OSError as exc:
         return f"cannot reach the source {base} ({setting}): {exc.strerror or exc}"
     return None

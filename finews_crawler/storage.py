@@ -202,10 +202,10 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """
     if revision == "head" and at_head(engine):
         return
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up lines (some at import) say nothing to a user
     from alembic import command
     from alembic.config import Config
 
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up lines say nothing to a user
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     lock = _sqlite_file_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
