@@ -32,9 +32,9 @@ from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.site import ReplayArticle, ReplaySite
 from helpers import REPO
 
-pytestmark = pytest.mark.e2e
-
 LONG = os.environ.get("FINEWS_SEQUENCES") == "long"
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(2 * 3600 if LONG else 600)]
 
 
 def _pick_articles(site: ReplaySite) -> list[ReplayArticle]:
@@ -204,7 +204,7 @@ def _json_list(value: str) -> list[str]:
 
 
 RunSequences.TestCase.settings = settings(
-    max_examples=25 if LONG else 3, stateful_step_count=20 if LONG else 6, deadline=None,
+    max_examples=12 if LONG else 3, stateful_step_count=20 if LONG else 6, deadline=None,
     suppress_health_check=list(HealthCheck))
 
 
