@@ -133,9 +133,10 @@ class ExportFolder:
     def sweep_temporary(self) -> int:
         """Delete temporary files a killed run left behind; only a run holding the lock may."""
         swept = 0
-        for path in self.root.rglob(".finews-*.tmp") if self.root.is_dir() else []:
-            path.unlink(missing_ok=True)
-            swept += 1
+        with _as_export_error(f"cannot sweep temporary files in {self.root}"):
+            for path in self.root.rglob(".finews-*.tmp") if self.root.is_dir() else []:
+                path.unlink(missing_ok=True)
+                swept += 1
         return swept
 
     def scaffold(self, kind: str) -> list[str]:
