@@ -22,7 +22,7 @@ INFO_CODE = re.compile(r"^[A-Z]{2}\d{6,30}$", re.ASCII)  # ASCII: \d would take 
 FEED_KINDS = ("roll", "media", "market")
 
 # The head of a JSONP answer: `var ajaxResult=` or `callback(` (anchored, no backtracking into the body).
-_JSONP_HEAD = re.compile(r"(?:var\s++[\w$]++\s*+=|[\w$.]++\s*+\()\s*+")
+_JSONP_HEAD = re.compile(r"(?:/\*\*/)?+(?:var\s++[\w$]++\s*+=|[\w$.]++\s*+\()\s*+")  # `/**/`: a common JSONP guard
 # The roll feed's digest starts with the title in 【】.
 _DIGEST_TITLE = re.compile(r"^\s*【[^】]*】\s*")
 

@@ -23,6 +23,8 @@ def test_feed_urls_follow_the_source_contract():
     'cb({"rc": 1, "records": []});',
     'jQuery1234_5678({"rc": 1, "records": []})',
     '\ufeff{"rc": 1, "records": []}',
+    '/**/cb({"rc": 1, "records": []});',
+    'cb (\n{"rc": 1, "records": []}\n) ;\n',
 ])
 def test_json_and_jsonp_answers_decode_to_the_same_object(text):
     assert decode_payload(text) == {"rc": 1, "records": []}
