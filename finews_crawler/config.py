@@ -131,6 +131,8 @@ class FinewsConfig:
     progress_interval: float = 30.0  # seconds between progress lines; 0: none
     demo: bool = False  # crawl the bundled replay site even into stores of the user's own
     clean_budget: float = 10.0  # seconds of cleaning one article may take before it is dropped as too slow
+    source: str = "auto"  # the source profile (politeness.profile)
+    stop_after_refusals: int = 3  # refusals (403, 429) in a row that stop the crawl
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
@@ -162,6 +164,8 @@ class FinewsConfig:
             progress_interval=get("FINEWS_PROGRESS_INTERVAL"),
             demo=get("FINEWS_DEMO"),
             clean_budget=get("FINEWS_CLEAN_BUDGET"),
+            source=get("FINEWS_SOURCE"),
+            stop_after_refusals=get("FINEWS_STOP_AFTER_REFUSALS"),
         )
 
     def demo_misuse(self) -> str | None:

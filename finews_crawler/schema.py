@@ -102,7 +102,7 @@ def url(value: Any) -> str:
 
 def choice(*allowed: str) -> Parser:
     def parse(value: Any) -> str:
-        value = text(value)
+        value = text(value) or allowed[0]
         if value not in allowed:
             raise Expected(" or ".join(allowed))
         return value
@@ -235,6 +235,8 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
     Option("FINEWS_CONFIG", path),
     Option("FINEWS_DEMO", boolean, "demo"),
     Option("FINEWS_CLEAN_BUDGET", number(0.01), "clean_budget"),
+    Option("FINEWS_SOURCE", choice("auto", "replay", "legacy"), "source"),
+    Option("FINEWS_STOP_AFTER_REFUSALS", integer(1), "stop_after_refusals"),
 )}
 # Set by finews itself, never by a user.
 INTERNAL = frozenset({"FINEWS_CONFIG_LOADED"})

@@ -10,9 +10,15 @@ BOT_NAME = "finews"
 SPIDER_MODULES = ["finews_crawler.spiders"]
 NEWSPIDER_MODULE = "finews_crawler.spiders"
 COMMANDS_MODULE = "finews_crawler.commands"
-ADDONS = {"finews_crawler.config.YamlConfig": 0, "finews_crawler.distributed.DistributedAddon": 10}
+ADDONS = {"finews_crawler.config.YamlConfig": 0, "finews_crawler.politeness.PolitenessAddon": 5,
+          "finews_crawler.distributed.DistributedAddon": 10}
 
 # --- the source -------------------------------------------------------------
+# The source profile (finews_crawler.politeness): auto, replay (a replay site on this machine,
+# not throttled) or legacy (the 2021 endpoints on a live host: polite). auto: replay when the
+# API base is empty or a loopback address, legacy otherwise.
+FINEWS_SOURCE = "auto"
+FINEWS_STOP_AFTER_REFUSALS = 3  # refusals (HTTP 403, 429) in a row that stop the crawl (exit status 3)
 # Unset: crawl the bundled replay site on a free loopback port.
 FINEWS_API_BASE = ""
 FINEWS_SHARE_BASE = ""  # defaults to FINEWS_API_BASE
@@ -94,6 +100,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Only the configured source hosts, whatever a request's dont_filter or a redirect says.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "finews_crawler.offsite.SourceOnly": 50,
+    "finews_crawler.politeness.SourcePoliteness": 60,
 }
 
 ITEM_PIPELINES = {

@@ -19,6 +19,7 @@ from scrapy.exceptions import UsageError
 
 from ..cli import finews_config, run_locked, usage_error
 from ..config import ConfigError
+from ..politeness import EXIT_REFUSED, REFUSED, profile
 from ..preflight import open_database, start_fault
 from ..spiders.finews import spider_arguments
 from ..summary import FAILED, log_summary
@@ -30,6 +31,7 @@ class Command(ScrapyCrawl):
         config = finews_config(self.settings)
         try:
             spider_arguments(opts.spargs)
+            profile(config)
         except ConfigError as exc:
             usage_error(str(exc))
         if (misuse := config.demo_misuse()) is not None:
@@ -63,5 +65,7 @@ class Command(ScrapyCrawl):
         self.crawler_process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
         log_summary(stats)
-        if self.crawler_process.bootstrap_failed or stats.get(FAILED):
+        if stats.get("finish_reason") == REFUSED:
+            self.exitcode = EXIT_REFUSED
+        elif self.crawler_process.bootstrap_failed or stats.get(FAILED):
             self.exitcode = 1

@@ -19,7 +19,7 @@ import sys
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,6 +46,71 @@ class Fault:
     delay: float = 0.0
 
 
+@dataclass(frozen=True)
+class Ban:
+    """The live source's risk control (SOURCE-SITE.md §8), for politeness tests.
+
+    Past `max_connections` open connections, `per_second` requests in any
+    second or `per_minute` in any minute, every request is answered 403 for
+    `duration` seconds.  `refuse_after` > 0: a server that starts refusing
+    (403) after that many requests, whatever the rate.
+    """
+
+    max_connections: int = 10
+    per_second: int = 5
+    per_minute: int = 200
+    duration: float = 1800.0
+    refuse_after: int = 0
+
+
+class _Traffic:
+    """What the server saw, as the live source's risk control would count it."""
+
+    def __init__(self, ban: Ban) -> None:
+        self.ban = ban
+        self.connections = self.peak_connections = 0
+        self.times: deque[float] = deque()
+        self.requests = self.peak_per_second = self.peak_per_minute = self.refused = 0
+        self.banned_until = 0.0
+        self.tripped = ""
+
+    def connect(self) -> None:
+        self.connections += 1
+        self.peak_connections = max(self.peak_connections, self.connections)
+        if self.connections > self.ban.max_connections:
+            self._trip(f"{self.connections} connections", time.monotonic())
+
+    def disconnect(self) -> None:
+        self.connections -= 1
+
+    def admit(self, now: float) -> bool:
+        """Count one request; False: answer it 403."""
+        self.requests += 1
+        self.times.append(now)
+        while self.times and self.times[0] < now - 60:
+            self.times.popleft()
+        last_second = sum(1 for moment in self.times if moment >= now - 1)
+        self.peak_per_second = max(self.peak_per_second, last_second)
+        self.peak_per_minute = max(self.peak_per_minute, len(self.times))
+        if last_second > self.ban.per_second:
+            self._trip(f"{last_second} requests in a second", now)
+        if len(self.times) > self.ban.per_minute:
+            self._trip(f"{len(self.times)} requests in a minute", now)
+        refused = now < self.banned_until or 0 < self.ban.refuse_after < self.requests
+        self.refused += refused
+        return not refused
+
+    def _trip(self, why: str, now: float) -> None:
+        if not self.tripped:
+            self.tripped = why
+            self.banned_until = now + self.ban.duration
+
+    def report(self) -> dict[str, object]:
+        return {"requests": self.requests, "refused": self.refused, "tripped": self.tripped,
+                "peak_connections": self.peak_connections, "peak_per_second": self.peak_per_second,
+                "peak_per_minute": self.peak_per_minute}
+
+
 REPLAY_HOST = "127.0.0.1"
 
 
@@ -54,10 +119,11 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 4096
 
-    def __init__(self, address: tuple[str, int], site: ReplaySite, latency: float) -> None:
+    def __init__(self, address: tuple[str, int], site: ReplaySite, latency: float, ban: Ban | None) -> None:
         super().__init__(address, _Handler)
         self.site = site
         self.latency = latency
+        self.traffic = _Traffic(ban) if ban is not None else None
         self.lock = threading.Lock()
         self.kinds: Counter[str] = Counter()
         self.share_pages: Counter[str] = Counter()
@@ -73,6 +139,20 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        if self.server.traffic is not None:
+            with self.server.lock:
+                self.server.traffic.connect()
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            if self.server.traffic is not None:
+                with self.server.lock:
+                    self.server.traffic.disconnect()
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -85,6 +165,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self.server.share_pages.clear()
             self._send(200, "application/json", b"{}")
             return
+        if self.server.traffic is not None:
+            with self.server.lock:
+                admitted = self.server.traffic.admit(time.monotonic())
+            if not admitted:
+                self._send(403, "text/html; charset=utf-8", b"<html><body>403 Forbidden</body></html>")
+                return
         response = self.server.site.respond(parts.path, query)
         with self.server.lock:
             self.server.kinds[response.kind] += 1
@@ -121,6 +207,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _stats(self) -> bytes:
         with self.server.lock:
             payload = {"kinds": dict(self.server.kinds), "share_pages": dict(self.server.share_pages)}
+            if self.server.traffic is not None:
+                payload["traffic"] = self.server.traffic.report()
         return json.dumps(payload).encode()
 
     def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
@@ -139,8 +227,9 @@ class _Handler(BaseHTTPRequestHandler):
 class ReplayServer:
     """A replay site listening on 127.0.0.1 in a background thread."""
 
-    def __init__(self, site: ReplaySite, port: int = 0, latency: float = 0.0, host: str = REPLAY_HOST) -> None:
-        self._server = _Server((host, port), site, latency)
+    def __init__(self, site: ReplaySite, port: int = 0, latency: float = 0.0, host: str = REPLAY_HOST,
+                 ban: Ban | None = None) -> None:
+        self._server = _Server((host, port), site, latency, ban)
         self._thread = threading.Thread(target=self._server.serve_forever, name="finews-replay", daemon=True)
 
     @property
@@ -186,9 +275,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--site", type=Path, default=DEFAULT_SITE_DIR, help="folder with articles.jsonl and templates/")
     parser.add_argument("--scale", type=int, default=0, help="derive articles until the site holds this many")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds to wait before each answer")
+    parser.add_argument("--ban", action="store_true", help="behave like the live source's risk control (403s past "
+                        "10 connections, 5 requests a second or 200 a minute)")
     args = parser.parse_args(argv)
     site = ReplaySite.load(args.site, scale=args.scale)
-    server = ReplayServer(site, port=args.port, latency=args.latency)
+    server = ReplayServer(site, port=args.port, latency=args.latency, ban=Ban() if args.ban else None)
     print(f"finews replay site at {server.url} ({len(site.articles)} articles)", flush=True)
     server.serve_forever()
 
