@@ -4,6 +4,7 @@ Override them with a YAML config (`-s FINEWS_CONFIG=finews.yml`, or a
 `finews.yml` in the working directory) or with `-s NAME=value`, which wins.
 """
 
+from scrapy.settings.default_settings import DOWNLOADER_MIDDLEWARES_BASE as _SCRAPY_DOWNLOADER_MIDDLEWARES
 from scrapy.settings.default_settings import EXTENSIONS_BASE as _SCRAPY_EXTENSIONS
 
 BOT_NAME = "finews"
@@ -89,7 +90,10 @@ TELNETCONSOLE_ENABLED = False
 _LEFT_OUT = ("scrapy.extensions.remote_control.RemoteControl", "scrapy.extensions.telnet.TelnetConsole",
              "scrapy.extensions.logstats.LogStats")
 EXTENSIONS_BASE = {path: order for path, order in _SCRAPY_EXTENSIONS.items() if path not in _LEFT_OUT}
-del _SCRAPY_EXTENSIONS, _LEFT_OUT
+# Cookies are off (COOKIES_ENABLED), and the cookies middleware's module imports tldextract and requests.
+DOWNLOADER_MIDDLEWARES_BASE = {path: order for path, order in _SCRAPY_DOWNLOADER_MIDDLEWARES.items()
+                               if path != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"}
+del _SCRAPY_EXTENSIONS, _SCRAPY_DOWNLOADER_MIDDLEWARES, _LEFT_OUT
 EXTENSIONS = {
     "finews_crawler.summary.RunSummary": 500,
     "finews_crawler.logs.Progress": 510,
