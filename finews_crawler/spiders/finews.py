@@ -37,8 +37,8 @@ from ..offsite import OffsiteRequest
 from ..pages import PageError, PageFields, decode_undeclared, has_text, read_text_api, share_page_for
 from ..replay.server import REPLAY_HOST, ReplayServer
 from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
-from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
 from ..schema import closest
+from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
 from ..storage import ArticleStore
 
 logger = logging.getLogger(__name__)
