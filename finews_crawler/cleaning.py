@@ -50,7 +50,8 @@ DROPPED_TAGS = frozenset({
 # Void elements: they have no content, so the pre-pass removes them like any unknown tag.
 VOID_TAGS = frozenset({"embed", "input", "link", "meta", "base"})
 # Elements removed whole when a class or id matches (ads, quote placeholders, chart links).
-DROPPED_CLASSES = re.compile(r"^(?:ad_\w*|ad|adv\w*|EmImageRemark|em_share\w*)$", re.I)
+# `toplink`: the promotion links today's pages put on top of the body (SOURCE-SITE.md §6).
+DROPPED_CLASSES = re.compile(r"^(?:ad_\w*|ad|adv\w*|EmImageRemark|em_share\w*|toplink)$", re.I)
 DROPPED_IDS = re.compile(r"^(?:quote_|bkquote_|ad_)", re.I)
 # Inline wrappers replaced by their content (stock-keyword spans, fonts).
 UNWRAPPED_TAGS = frozenset({"span", "font", "small", "big", "ins", "label", "abbr", "cite", "tt", "nobr"})
@@ -72,6 +73,9 @@ JUNK_PARAGRAPHS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^点击底部的[“\"]发现[”\"][，,]?$"),
     re.compile(r"^使用[“\"]扫一扫[”\"]$"),
     re.compile(r"^即可将网页分享至朋友圈。?$"),
+    # Today's pages (SOURCE-SITE.md §6): the disclaimer tail and a promotion that lost its class.
+    re.compile(r"^郑重声明[:：]\s*东方财富发布此内容旨在传播更多信息"),
+    re.compile(r"^全新妙想投研助理[，,]\s*立即体验$"),
 )
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Attributes kept by the structural pass (everything else is presentational).

@@ -176,6 +176,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.kinds[response.kind] += 1
             if response.kind == "share":
                 self.server.share_pages[query.get("infoCode", "")] += 1
+            elif response.article:  # today's page of the same article: one counter per article across generations
+                self.server.share_pages[response.article] += 1
             fault = self.server.faults.get(query.get("infoCode", "")) if response.kind == "share" else None
             seen = self.server.share_pages[query.get("infoCode", "")]
         if self.server.latency:

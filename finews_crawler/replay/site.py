@@ -18,6 +18,10 @@ from string import Template
 from typing import Any
 
 from ..feeds import INFO_CODE
+from . import today
+
+# Today's article pages (SOURCE-SITE.md §6): `/a/{code}.html`, and `/m/a/{code}.html` standing in for the mobile host.
+_TODAY_PAGE = re.compile(r"(?P<mobile>/m)?/a/(?P<code>\d{18})\.html")
 
 DEFAULT_SITE_DIR = Path(__file__).resolve().parents[2] / "data" / "site"
 MAX_COUNT = 100
@@ -80,6 +84,7 @@ class Response:
     body: bytes
     kind: str  # what was asked for, for the request counters
     headers: dict[str, str] = field(default_factory=dict)  # extra headers (a redirect's Location)
+    article: str = ""  # the infoCode of an article page (share page or today's page), for the per-article counter
 
 
 def _json(status: int, payload: Any, kind: str, jsonp: str | None = None) -> Response:
@@ -126,10 +131,12 @@ class ReplaySite:
     # "share:{infoCode}", "text:{infoCode}" or "feed:{feed}:{page}" -> Response.
     overrides: dict[str, Response] = field(default_factory=dict)
     by_code: dict[str, ReplayArticle] = field(init=False)
+    by_digits: dict[str, ReplayArticle] = field(init=False)  # today's 18-digit code -> article
     feeds: dict[str, list[ReplayArticle]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_code = {article.info_code: article for article in self.articles}
+        self.by_digits = {today.code_of(article): article for article in self.articles}
         self.feeds = {}
         for article in self.articles:
             for feed in article.feeds:
@@ -168,6 +175,12 @@ class ReplaySite:
             return self.share_page(query.get("infoCode", ""))
         elif path == "/NewsData/GetNewsText.do":
             return self.text_api(query.get("id", ""))
+        elif path == "/comm/web/getFastNewsList":
+            return _json(200, today.fast_news(self.articles, query), "fast", query.get("callback") or None)
+        elif path == "/comm/web/getNewsByColumns":
+            return _json(200, today.column_list(self.articles, query), "column", query.get("callback") or None)
+        elif (page := _TODAY_PAGE.fullmatch(path)) is not None:
+            return self.today_page(page["code"], mobile=bool(page["mobile"]))
         return _html(404, "<html><body><h1>404 Not Found</h1></body></html>", "other")
 
     def feed_page(self, feed: str, query: dict[str, str], jsonp: str | None) -> Response:
@@ -201,21 +214,35 @@ class ReplaySite:
         if f"share:{code}" in self.overrides:
             return self.overrides[f"share:{code}"]
         article = self.by_code.get(code)
+        template = "mobile" if article is not None and article.template == "mobile" else "desktop"
+        body = "" if article is None or article.template == "shell" else decorate_body(article.body)
+        return self._page(article, template, body, "share", code)
+
+    def today_page(self, digits: str, mobile: bool) -> Response:
+        """`/a/{code}.html` (desktop; empty body for a script-shell article) or `/m/a/{code}.html` (mobile)."""
+        article = self.by_digits.get(digits)
+        if mobile:
+            body = today.today_body(decorate_body(article.body)) if article is not None else ""
+        else:
+            body = "" if article is None or article.template == "shell" else today.today_body(decorate_body(article.body))
+        return self._page(article, "mobile" if mobile else "desktop", body, "page", f"NW{digits}")
+
+    def _page(self, article: ReplayArticle | None, template: str, body: str, kind: str, code: str) -> Response:
+        """An article page in `template`; 404 for a missing article, the notice for a withdrawn one."""
         if article is None or article.status == "missing":
-            return _html(404, self.templates["notfound"].substitute(), "share")
+            return replace(_html(404, self.templates["notfound"].substitute(), kind), article=code)
         if article.status == "withdrawn":
-            return _html(200, self.templates["withdrawn"].substitute(notice=WITHDRAWN_NOTICE), "share")
-        template = "mobile" if article.template == "mobile" else "desktop"
-        body = "<!--文章主体-->" if article.template == "shell" else decorate_body(article.body)
+            return replace(_html(200, self.templates["withdrawn"].substitute(notice=WITHDRAWN_NOTICE), kind), article=code)
         digest = f'<div class="b-review">摘要 {html.escape(article.digest)}</div>' if article.digest else ""
         source = html.escape(article.media)
-        if article.template == "desktop":
+        if template == "desktop" and article.template == "desktop":
             source = f'<a href="http://www.eastmoney.com/" target="_blank">{source}</a>'
         page = self.templates[template].substitute(
             title=html.escape(article.title), time=article.page_time, source=source,
-            digest=digest if template == "desktop" else html.escape(article.digest), body=body,
+            digest=digest if template == "desktop" else html.escape(article.digest),
+            body=body or "<!--文章主体-->",
         )
-        return _html(200, page, "share")
+        return replace(_html(200, page, kind), article=code)
 
     def text_api(self, code: str) -> Response:
         if f"text:{code}" in self.overrides:

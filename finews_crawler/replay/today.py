@@ -1,0 +1,88 @@
+"""Today's endpoints of the replay site (SOURCE-SITE.md §6): fast news, column lists, article pages.
+
+Built from the same articles as the 2021 endpoints (`site.py`): the roll
+feed's articles are today's 7×24 fast news (cursor paging on `realSort`),
+the media-named ones (media and market feeds) column 1207's list, and every
+article has a page at `/a/{code}.html` (desktop template with today's junk
+inside the body) and `/m/a/{code}.html` (mobile), where `code` is the
+infoCode's 18 digits.  Pure functions: `ReplaySite.respond` routes to them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .site import ReplayArticle
+
+BEIJING = timezone(timedelta(hours=8))
+FAST_COLUMN = "102"
+COLUMN = "1207"
+MAX_PAGE_SIZE = 100
+# Today's junk inside #ContentBody (§6): a promotion link on top, a disclaimer at the end.
+PROMOTION = '<p class="toplink"><a href="https://marketing.eastmoney.example/mx" target="_blank">全新妙想投研助理，立即体验</a></p>'
+DISCLAIMER = ("<p>郑重声明：东方财富发布此内容旨在传播更多信息，与本站立场无关，不构成投资建议。"
+              "据此操作，风险自担。</p>")
+_SECID = re.compile(r'id="(?:stock|bk)_(\d{1,3}\.[A-Za-z0-9]+)"')
+
+
+def code_of(article: ReplayArticle) -> str:
+    return article.info_code[2:]
+
+
+def real_sort(article: ReplayArticle) -> str:
+    """The fast list's cursor value: milliseconds of the time, then three digits of the code."""
+    moment = datetime.strptime(article.showtime, "%Y-%m-%d %H:%M:%S").replace(tzinfo=BEIJING)
+    digits = re.sub(r"\D", "", code_of(article))  # a malformed code (hostile data) still sorts
+    return f"{int(moment.timestamp() * 1000)}{digits[-3:]:0>3}"
+
+
+def stock_list(article: ReplayArticle) -> list[str]:
+    """The secids the body's keyword markup names (§7), in order, once each."""
+    return list(dict.fromkeys(_SECID.findall(article.body)))
+
+
+def _page_size(query: dict[str, str], key: str, default: int) -> int:
+    try:
+        return max(1, min(MAX_PAGE_SIZE, int(query.get(key, default))))
+    except ValueError:
+        return default
+
+
+def fast_news(articles: Iterable[ReplayArticle], query: dict[str, str]) -> dict[str, Any]:
+    """The 7×24 list: newest first, older than `sortEnd` when it is given; `data: null` without the cursor."""
+    if "sortEnd" not in query or "req_trace" not in query or query.get("fastColumn", FAST_COLUMN) != FAST_COLUMN:
+        return {"req_trace": query.get("req_trace", ""), "code": "1", "message": "success", "data": None}
+    listed = sorted((a for a in articles if "roll" in a.feeds and a.showtime), key=real_sort, reverse=True)
+    if query["sortEnd"]:
+        listed = [a for a in listed if int(real_sort(a)) < int(query["sortEnd"] or 0)]
+    page = listed[:_page_size(query, "pageSize", 50)]
+    items = [{"code": code_of(a), "title": a.title, "summary": f"【{a.title}】{a.digest}", "showTime": a.showtime,
+              "stockList": stock_list(a), "image": [], "titleColor": 0, "realSort": real_sort(a)} for a in page]
+    return {"req_trace": query["req_trace"], "code": "1", "message": "success",
+            "data": {"sortEnd": items[-1]["realSort"] if items else "", "total": len(listed), "fastNewsList": items}}
+
+
+def column_list(articles: Iterable[ReplayArticle], query: dict[str, str]) -> dict[str, Any]:
+    """Column 1207: the media-named articles, newest first, paged by `page_index`."""
+    listed = [] if query.get("column") != COLUMN else sorted(
+        (a for a in articles if a.media and a.showtime and any(f != "roll" for f in a.feeds)),
+        key=lambda a: a.showtime, reverse=True)
+    try:
+        index = max(1, int(query.get("page_index", "1")))
+    except ValueError:
+        index = 1
+    size = _page_size(query, "page_size", 20)
+    page = listed[(index - 1) * size: index * size]
+    items = [{"code": code_of(a), "showTime": a.showtime, "title": a.title, "summary": a.digest,
+              "mediaName": a.media, "image": "", "url": "",
+              "uniqueUrl": f"http://finance.eastmoney.com/a/{code_of(a)}.html"} for a in page]
+    return {"code": "1", "message": "success", "data": {"list": items}}
+
+
+def today_body(body: str) -> str:
+    """The body as today's page serves it: the promotion on top, the disclaimer at the end."""
+    return f"{PROMOTION}\n{body}\n{DISCLAIMER}"
