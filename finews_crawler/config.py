@@ -30,7 +30,7 @@ import yaml
 from scrapy.settings import BaseSettings
 
 from . import settings as project_settings
-from .feeds import FeedSpec
+from .feeds import TODAY_FEEDS, TODAY_KINDS, FeedSpec
 from .rotation import POSTS_DIR, Rotation
 from .schema import YAML_KEYS, ConfigError, check_settings, closest, read
 
@@ -49,6 +49,10 @@ def is_loopback(base: str) -> bool:
     except ValueError:
         return host == "localhost"
 
+
+# Today's live hosts (SOURCE-SITE.md §6), the eastmoney profile's bases unless set.
+EASTMONEY = {"list": "https://np-listapi.eastmoney.com", "page": "https://finance.eastmoney.com",
+             "mobile": "https://wap.eastmoney.com"}
 
 # Where the articles of a replay site are published (the roll feed's `url_w`, SOURCE-SITE.md §6).
 REPLAY_PUBLIC_BASE = "https://finance.eastmoney.com"
@@ -132,6 +136,9 @@ class FinewsConfig:
     demo: bool = False  # crawl the bundled replay site even into stores of the user's own
     clean_budget: float = 10.0  # seconds of cleaning one article may take before it is dropped as too slow
     source: str = "auto"  # the source profile (politeness.profile)
+    list_base: str = ""  # today's lists (fast news, columns); set by the eastmoney profile
+    page_base: str = ""  # today's article pages /a/{code}.html
+    mobile_base: str = ""  # today's mobile article pages, when a desktop body is empty
     stop_after_refusals: int = 3  # refusals (403, 429) in a row that stop the crawl
 
     @classmethod
@@ -140,12 +147,14 @@ class FinewsConfig:
         check_settings(settings, given_from=YAML_PRIORITY)
         get = partial(read, settings)
         api_base, redis_url, role = get("FINEWS_API_BASE"), get("FINEWS_REDIS_URL"), get("FINEWS_ROLE")
+        today = get("FINEWS_SOURCE") == "eastmoney"
+        feeds = get("FINEWS_FEEDS") if settings.get("FINEWS_FEEDS") or not today else TODAY_FEEDS
         return cls(
             api_base=api_base,
             share_base=get("FINEWS_SHARE_BASE") or api_base,
             public_share_base=get("FINEWS_PUBLIC_SHARE_BASE"),
             site_base=get("FINEWS_SITE_BASE"),
-            feeds=get("FINEWS_FEEDS"),
+            feeds=feeds,
             page_size=get("FINEWS_FEED_PAGE_SIZE"),
             max_pages=get("FINEWS_FEED_MAX_PAGES"),
             database_url=get("FINEWS_DATABASE_URL") if get("FINEWS_STORE_DATABASE") else "",
@@ -166,7 +175,19 @@ class FinewsConfig:
             clean_budget=get("FINEWS_CLEAN_BUDGET"),
             source=get("FINEWS_SOURCE"),
             stop_after_refusals=get("FINEWS_STOP_AFTER_REFUSALS"),
+            list_base=get("FINEWS_LIST_BASE") or (EASTMONEY["list"] if today else ""),
+            page_base=get("FINEWS_PAGE_BASE") or (EASTMONEY["page"] if today else ""),
+            mobile_base=get("FINEWS_MOBILE_BASE") or (EASTMONEY["mobile"] if today else ""),
         )
+
+    def feeds_fault(self) -> str | None:
+        """A feed whose endpoint has no base configured, or None."""
+        for feed in self.feeds:
+            if feed.kind in TODAY_KINDS and not self.list_base:
+                return f"feed {feed.name!r} is one of today's lists: it needs FINEWS_LIST_BASE (or FINEWS_SOURCE=eastmoney)"
+            if feed.kind not in TODAY_KINDS and self.list_base and not self.api_base:
+                return f"feed {feed.name!r} is a 2021 feed: it needs FINEWS_API_BASE"
+        return None
 
     def demo_misuse(self) -> str | None:
         """Why crawling the bundled replay site now would put demo articles where real ones belong, or None.
@@ -176,7 +197,7 @@ class FinewsConfig:
         database or export folder the user named (a CI job whose secret is
         missing would publish the demo).
         """
-        if self.api_base or self.demo:
+        if self.api_base or self.list_base or self.demo:
             return None
         own = [f"{name} {value}" for name, value, default in (
             ("FINEWS_DATABASE_URL", self.database_url, project_settings.FINEWS_DATABASE_URL),
@@ -200,6 +221,16 @@ class FinewsConfig:
         """
         if self.public_share_base:
             return self.share_url(info_code, self.public_share_base)
-        if is_loopback(self.share_base):
+        if is_loopback(self.page_base or self.share_base):
             return f"{REPLAY_PUBLIC_BASE}/a/{info_code[2:]}.html"
-        return self.share_url(info_code)
+        return self.article_url(info_code)
+
+    def article_url(self, info_code: str) -> str:
+        """Where an article is fetched: today's page `/a/{code}.html` when a page base is set, else the share page."""
+        return f"{self.page_base}/a/{info_code[2:]}.html" if self.page_base else self.share_url(info_code)
+
+    def crawled_bases(self) -> list[tuple[str, str]]:
+        """(base, setting) of every host a crawl sends requests to."""
+        named = {self.mobile_base: "FINEWS_MOBILE_BASE", self.page_base: "FINEWS_PAGE_BASE",
+                 self.list_base: "FINEWS_LIST_BASE", self.share_base: "FINEWS_SHARE_BASE", self.api_base: "FINEWS_API_BASE"}
+        return [(base, setting) for base, setting in named.items() if base]

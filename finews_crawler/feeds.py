@@ -19,7 +19,11 @@ from .dates import parse_beijing_time
 
 INFO_CODE = re.compile(r"^[A-Z]{2}\d{6,30}$", re.ASCII)  # ASCII: \d would take full-width digits
 
-FEED_KINDS = ("roll", "media", "market")
+FEED_KINDS = ("roll", "media", "market", "fast", "column")
+# Today's list endpoints (SOURCE-SITE.md §6), read from the list base rather than the API base.
+TODAY_KINDS = frozenset({"fast", "column"})
+# Today's article code: the 18 digits of a legacy infoCode (NW + code is the same article).
+TODAY_CODE = re.compile(r"^\d{18}$", re.ASCII)
 
 # The head of a JSONP answer: `var ajaxResult=` or `callback(` (anchored, no backtracking into the body).
 _JSONP_HEAD = re.compile(r"(?:/\*\*/)?+(?:var\s++[\w$]++\s*+=|[\w$.]++\s*+\()\s*+")  # `/**/`: a common JSONP guard
@@ -53,27 +57,38 @@ class FeedSpec:
     market_type: int | None = None
     category: str | None = None
     tag: str | None = None
+    column: str | None = None  # fast: the fastColumn (102); column: the column id (1207)
 
     def __post_init__(self) -> None:
         if self.kind not in FEED_KINDS:
             raise ValueError(f"feed {self.name!r}: unknown kind {self.kind!r} (expected one of {', '.join(FEED_KINDS)})")
         if self.kind == "market" and self.market_type is None:
             raise ValueError(f"feed {self.name!r}: a market feed needs market_type")
+        if self.kind in TODAY_KINDS and not (self.column and str(self.column).isdigit()):
+            raise ValueError(f"feed {self.name!r}: a {self.kind} feed needs its column number (column: …)")
         if (self.category is None) != (self.tag is None):
             raise ValueError(f"feed {self.name!r}: category and tag are set together or not at all")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> FeedSpec:
-        unknown = set(data) - {"name", "kind", "market_type", "category", "tag"}
+        unknown = set(data) - {"name", "kind", "market_type", "category", "tag", "column"}
         if unknown:
             raise ValueError(f"feed {data.get('name', '?')!r}: unknown keys {sorted(unknown)}")
         if "name" not in data or "kind" not in data:
             raise ValueError(f"feed {dict(data)!r}: name and kind are required")
-        return cls(**data)
+        return cls(**{**data, **({"column": str(data["column"])} if data.get("column") is not None else {})})
 
-    def url(self, api_base: str, page: int, count: int) -> str:
-        """The URL of page `page` (1-based) of this feed."""
-        base = api_base.rstrip("/")
+    def url(self, base: str, page: int, count: int, cursor: str = "") -> str:
+        """The URL of page `page` (1-based) of this feed; a fast feed pages by `cursor` (the last `sortEnd`)."""
+        base = base.rstrip("/")
+        if self.kind == "fast":
+            query = {"client": "web", "biz": "web_724", "fastColumn": self.column, "sortEnd": cursor,
+                     "pageSize": count, "req_trace": page}
+            return f"{base}/comm/web/getFastNewsList?{urlencode(query)}"
+        if self.kind == "column":
+            query = {"client": "web", "biz": "web_news_col", "column": self.column, "order": 1, "needInteractData": 0,
+                     "page_index": page, "page_size": count, "req_trace": page}
+            return f"{base}/comm/web/getNewsByColumns?{urlencode(query)}"
         if self.kind == "market":
             query = {"marketType": self.market_type, "count": count, "pageindex": page}
             return f"{base}/information/newmarket/web/webapi?{urlencode(query)}"
@@ -82,6 +97,11 @@ class FeedSpec:
         return f"{base}/web/webapi?{urlencode(query)}"
 
 
+# Today's profile (`FINEWS_SOURCE=eastmoney`): the 7×24 list is the roll feed's successor.
+TODAY_FEEDS: tuple[FeedSpec, ...] = (
+    FeedSpec("fast", "fast", category="emnews", tag="东财滚动新闻", column="102"),
+    FeedSpec("column1207", "column", column="1207"),
+)
 DEFAULT_FEEDS: tuple[FeedSpec, ...] = (
     FeedSpec("roll", "roll", category="emnews", tag="东财滚动新闻"),
     FeedSpec("media", "media"),
@@ -163,6 +183,8 @@ _SHAPES: dict[str, tuple[str, str, str, str | None, str | None]] = {
     "roll": ("records", "infoCode", "showtime", None, "digest"),
     "media": ("nodeList", "infocode", "showtime", "from", "simdigest"),
     "market": ("record", "infoCode", "datetime", "medianame", None),
+    "fast": ("fastNewsList", "code", "showTime", None, "summary"),
+    "column": ("list", "code", "showTime", "mediaName", "summary"),
 }
 
 
@@ -174,9 +196,31 @@ def _text(value: Any, field: str) -> str:
     return value.strip()[: FIELD_LIMITS[field]] if isinstance(value, str) else ""
 
 
+def _today_data(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The `data` object of today's answers: `code` is the string "1" on success; `data: null` is an error."""
+    if payload.get("code") != "1":
+        raise FeedError(f"code={payload.get('code')!r} ({payload.get('message', '')!s:.80})")
+    data = payload.get("data")
+    if data is None:
+        raise FeedError("data: null (the source wants sortEnd and req_trace)")
+    if not isinstance(data, Mapping):
+        raise FeedError(f"data is {type(data).__name__}, not an object")
+    return data
+
+
+def next_cursor(kind: str, payload: Mapping[str, Any]) -> str:
+    """A fast feed's cursor for the next older page (its `sortEnd`); "" when there is none."""
+    if kind != "fast":
+        return ""
+    cursor = _today_data(payload).get("sortEnd")
+    return cursor if isinstance(cursor, str) and cursor.isdigit() else ""
+
+
 def feed_items(kind: str, payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The raw item list of a decoded page; an error names what is wrong."""
-    if payload.get("rc", 1) != 1:
+    if kind in TODAY_KINDS:
+        payload = _today_data(payload)
+    elif payload.get("rc", 1) != 1:
         raise FeedError(f"rc={payload.get('rc')!r}")
     list_key = _SHAPES[kind][0]
     items = payload.get(list_key)
@@ -197,6 +241,8 @@ def entries(feed: FeedSpec, items: list[Mapping[str, Any]]) -> Iterator[FeedEntr
         # Each feed has its own casing, but tolerate the other one too.
         raw = item.get(code_key) or item.get("infoCode") or item.get("infocode")
         code = raw if isinstance(raw, str) else repr(raw)
+        if feed.kind in TODAY_KINDS and TODAY_CODE.fullmatch(code):
+            code = f"NW{code}"  # today's code is the legacy infoCode's digits: one article, one row
         if not INFO_CODE.fullmatch(code):
             yield Rejected("invalid_info_code", f"infoCode {code[:80]!r} does not match {INFO_CODE.pattern}")
             continue

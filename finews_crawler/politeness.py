@@ -7,8 +7,10 @@ all of its hosts together.  `FINEWS_SOURCE` names the profile:
 - `replay`: a replay site on this machine (the bundled one, or the one
   `FINEWS_API_BASE` names on a loopback address): not throttled;
 - `legacy`: the 2021 endpoints on a live host: polite;
-- `auto` (the default): `replay` when there is no API base or it is a
-  loopback address, `legacy` otherwise.
+- `eastmoney`: today's endpoints (§6), the live hosts unless its bases are
+  set: polite, also when pointed at a replay site;
+- `auto` (the default): `replay` when every base is empty or a loopback
+  address, `legacy` otherwise.
 
 A polite profile puts every request to the source into one download slot
 (so the limits hold for the crawl, not per host), with two connections, a
@@ -57,14 +59,15 @@ POLITE = {
 
 def profile(config: FinewsConfig) -> str:
     """The source profile a configuration crawls with; ConfigError if it contradicts itself."""
-    local = not config.api_base or is_loopback(config.api_base)
+    local = all(is_loopback(base) for base, _ in config.crawled_bases())
     if config.source == "auto":
         return "replay" if local else "legacy"
     if config.source == "legacy" and not config.api_base:
         raise ConfigError("FINEWS_SOURCE=legacy needs FINEWS_API_BASE (the host of the 2021 feeds and text API)")
     if config.source == "replay" and not local:
-        raise ConfigError(f"FINEWS_SOURCE=replay is for a replay site on this machine, and {config.api_base} is "
-                          "not a loopback address: use legacy, which is polite to live hosts")
+        raise ConfigError(f"FINEWS_SOURCE=replay is for a replay site on this machine, and "
+                          f"{', '.join(base for base, _ in config.crawled_bases() if not is_loopback(base))} is "
+                          "not a loopback address: use legacy or eastmoney, which are polite to live hosts")
     return config.source
 
 

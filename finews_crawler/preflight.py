@@ -85,7 +85,6 @@ def start_fault(config: FinewsConfig) -> str | None:
         checks.append(lambda: export_fault(config.export_dir))  # type: ignore[arg-type]
     if config.redis_url:
         checks.append(lambda: redis_fault(config.redis_url))
-    for base, setting in {config.share_base: "FINEWS_SHARE_BASE", config.api_base: "FINEWS_API_BASE"}.items():
-        if base:
-            checks.append(lambda base=base, setting=setting: source_fault(base, setting))
+    for base, setting in config.crawled_bases():
+        checks.append(lambda base=base, setting=setting: source_fault(base, setting))
     return next((fault for check in checks if (fault := check()) is not None), None)

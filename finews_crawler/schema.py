@@ -235,7 +235,10 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
     Option("FINEWS_CONFIG", path),
     Option("FINEWS_DEMO", boolean, "demo"),
     Option("FINEWS_CLEAN_BUDGET", number(0.01), "clean_budget"),
-    Option("FINEWS_SOURCE", choice("auto", "replay", "legacy"), "source"),
+    Option("FINEWS_SOURCE", choice("auto", "replay", "legacy", "eastmoney"), "source"),
+    Option("FINEWS_LIST_BASE", url, "list_base"),
+    Option("FINEWS_PAGE_BASE", url, "page_base"),
+    Option("FINEWS_MOBILE_BASE", url, "mobile_base"),
     Option("FINEWS_STOP_AFTER_REFUSALS", integer(1), "stop_after_refusals"),
 )}
 # Set by finews itself, never by a user.

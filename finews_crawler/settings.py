@@ -19,6 +19,10 @@ ADDONS = {"finews_crawler.config.YamlConfig": 0, "finews_crawler.politeness.Poli
 # not throttled) or legacy (the 2021 endpoints on a live host: polite). auto: replay when the
 # API base is empty or a loopback address, legacy otherwise.
 FINEWS_SOURCE = "auto"
+# Today's endpoints (the eastmoney profile presets the live hosts; point them at a replay site to test).
+FINEWS_LIST_BASE = ""  # fast-news and column lists
+FINEWS_PAGE_BASE = ""  # article pages /a/{code}.html
+FINEWS_MOBILE_BASE = ""  # mobile article pages, read when a desktop body is empty
 FINEWS_STOP_AFTER_REFUSALS = 3  # refusals (HTTP 403, 429) in a row that stop the crawl (exit status 3)
 # Unset: crawl the bundled replay site on a free loopback port.
 FINEWS_API_BASE = ""

@@ -34,7 +34,7 @@ class Command(ScrapyCrawl):
             profile(config)
         except ConfigError as exc:
             usage_error(str(exc))
-        if (misuse := config.demo_misuse()) is not None:
+        if (misuse := config.demo_misuse() or config.feeds_fault()) is not None:
             usage_error(f"configuration: {misuse}")
         if config.redis_url and not config.api_base:
             usage_error("configuration: FINEWS_REDIS_URL needs FINEWS_API_BASE: every process must crawl the same source")

@@ -31,7 +31,8 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from ..config import ConfigError, FinewsConfig
 from ..dates import parse_beijing_time
-from ..feeds import INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries, feed_items
+from ..feeds import (INFO_CODE, TODAY_KINDS, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries,
+                     feed_items, next_cursor)
 from ..items import Article
 from ..offsite import OffsiteRequest
 from ..pages import PageError, PageFields, decode_undeclared, has_text, read_text_api, share_page_for
@@ -93,7 +94,7 @@ class FinewsSpider(Spider):
         spider.config = FinewsConfig.from_settings(crawler.settings)
         spider.feeds = {feed.name: feed for feed in spider.config.feeds}
         # The offsite policy (finews_crawler.offsite): the configured hosts, or the bundled replay site's.
-        bases = [spider.config.api_base, spider.config.share_base] if spider.config.api_base else [REPLAY_HOST]
+        bases = [base for base, _ in spider.config.crawled_bases()] or [REPLAY_HOST]
         spider.allowed_domains = sorted({urlsplit(base).hostname or base for base in bases})
         crawler.signals.connect(spider._dispatch_articles, signal=signals.spider_idle)
         crawler.signals.connect(spider._item_dropped, signal=signals.item_dropped)
@@ -122,7 +123,7 @@ class FinewsSpider(Spider):
             self._replay.stop()
 
     async def start(self) -> AsyncIterator[Request]:
-        if not self.config.api_base:
+        if not self.config.crawled_bases():
             self._start_replay()
         if self.config.database_url:
             self._index = await asyncio.to_thread(ArticleStore.acquire, self.config.database_url)
@@ -148,9 +149,10 @@ class FinewsSpider(Spider):
 
     # -- feeds -----------------------------------------------------------------
 
-    def _feed_request(self, feed: FeedSpec, page: int) -> Request:
+    def _feed_request(self, feed: FeedSpec, page: int, cursor: str = "") -> Request:
+        base = self.config.list_base if feed.kind in TODAY_KINDS else self.config.api_base
         return Request(
-            feed.url(self.config.api_base, page, self.config.page_size),
+            feed.url(base, page, self.config.page_size, cursor),
             callback=self.parse_feed,
             errback=self.feed_failed,
             cb_kwargs={"feed": feed.name, "page": page},
@@ -162,8 +164,9 @@ class FinewsSpider(Spider):
     async def parse_feed(self, response: Response, feed: str, page: int) -> AsyncIterator[Request]:
         spec = self.feeds[feed]
         try:
-            items = feed_items(spec.kind, decode_payload(response.text if isinstance(response, TextResponse)
-                                                         else response.body.decode("utf-8", "replace")))
+            payload = decode_payload(response.text if isinstance(response, TextResponse)
+                                     else response.body.decode("utf-8", "replace"))
+            items, cursor = feed_items(spec.kind, payload), next_cursor(spec.kind, payload)
         except FeedError as exc:
             count_error(self.crawler.stats, "feed")
             self.logger.error("Feed %s page %d unreadable (%s): %s", feed, page, response.url, exc)
@@ -184,9 +187,10 @@ class FinewsSpider(Spider):
             else:
                 self._collect(entry)
         all_known = bool(codes) and known == codes
-        if items and page < self.config.max_pages and not all_known:
+        paged_on = bool(cursor) or spec.kind != "fast"  # the fast list pages by cursor: none, no older page
+        if items and page < self.config.max_pages and not all_known and paged_on:
             await self._wait_for_room()
-            yield self._feed_request(spec, page + 1)
+            yield self._feed_request(spec, page + 1, cursor)
         # An article whose feed names its media is settled: no later listing can change its
         # category, so it is fetched now, while the feeds are still being paged.
         ready = [self._pending.pop(code) for code in codes - known
@@ -306,7 +310,7 @@ class FinewsSpider(Spider):
     def article_request(self, entry: FeedEntry) -> Request:
         """The request for an article's page, built from its entry with this process's configuration."""
         return Request(
-            self.config.share_url(entry.info_code),
+            self.config.article_url(entry.info_code),
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"entry": entry.to_dict()},
@@ -333,12 +337,21 @@ class FinewsSpider(Spider):
         self.crawler.stats.inc_value(f"finews/pages/{page.template}")
         return page
 
-    def parse_article(self, response: Response, entry: dict[str, Any]) -> Iterator[Article | Request]:
+    def parse_article(self, response: Response, entry: dict[str, Any], mobile: bool = False) -> Iterator[Article | Request]:
+        """An article page; an empty body falls back to today's mobile page, else to the 2021 text API."""
         code = entry["info_code"]
         page = self._read(share_page_for, response, code, "unknown_template")
         if page is None:
             return
         if has_text(page.body_html):
+            yield self._article(entry, page, response.url)
+            return
+        if self.config.mobile_base and not mobile:
+            yield Request(f"{self.config.mobile_base}/a/{code[2:]}.html", callback=self.parse_article,
+                          errback=self.article_failed, cb_kwargs={"entry": entry, "mobile": True},
+                          meta={"finews_local": True})
+            return
+        if not self.config.api_base:  # no body anywhere: validation drops it as empty
             yield self._article(entry, page, response.url)
             return
         yield Request(
