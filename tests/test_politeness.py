@@ -84,11 +84,14 @@ def _stored(tmp_path) -> int:
 
 
 @pytest.mark.e2e
-def test_a_live_profile_crawls_300_articles_without_tripping_the_ban(tmp_path):
+@pytest.mark.parametrize("source", ["legacy", "eastmoney"])
+def test_a_live_profile_crawls_300_articles_without_tripping_the_ban(tmp_path, source):
     site = ReplaySite.load(scale=320)
     with ReplayServer(site, ban=Ban()) as server:
-        returncode, log, stats = run_crawl(tmp_path, {"FINEWS_API_BASE": server.url, "FINEWS_SOURCE": "legacy",
-                                                      "FINEWS_FEED_MAX_PAGES": "100", **_stores(tmp_path)}, timeout=900)
+        bases = ({"FINEWS_API_BASE": server.url} if source == "legacy" else
+                 {"FINEWS_LIST_BASE": server.url, "FINEWS_PAGE_BASE": server.url, "FINEWS_MOBILE_BASE": f"{server.url}/m"})
+        returncode, log, stats = run_crawl(tmp_path, {**bases, "FINEWS_SOURCE": source, "FINEWS_FEED_MAX_PAGES": "100",
+                                                      **_stores(tmp_path)}, timeout=900)
         traffic = server_stats(server)["traffic"]
     assert returncode == 0, log[-2000:]
     assert traffic["tripped"] == "" and traffic["refused"] == 0, traffic
