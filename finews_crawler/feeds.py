@@ -24,6 +24,9 @@ FEED_KINDS = ("roll", "media", "market", "fast", "column")
 TODAY_KINDS = frozenset({"fast", "column"})
 # Today's article code: the 18 digits of a legacy infoCode (NW + code is the same article).
 TODAY_CODE = re.compile(r"^\d{18}$", re.ASCII)
+# A security id as feeds and quote links write it (SOURCE-SITE.md §7): market id, dot, code.
+SECID = re.compile(r"^\d{1,3}\.[A-Za-z0-9]{1,12}$", re.ASCII)
+MAX_STOCKS = 50
 
 # The head of a JSONP answer: `var ajaxResult=` or `callback(` (anchored, no backtracking into the body).
 _JSONP_HEAD = re.compile(r"(?:/\*\*/)?+(?:var\s++[\w$]++\s*+=|[\w$.]++\s*+\()\s*+")  # `/**/`: a common JSONP guard
@@ -121,6 +124,7 @@ class FeedEntry:
     media: str = ""
     digest: str = ""
     feeds: list[str] = field(default_factory=list)
+    stocks: list[str] = field(default_factory=list)  # secids a feed names (the fast list's stockList), raw
 
     def merge(self, other: FeedEntry, prefer_other: bool) -> None:
         """Fold another listing of the same article into this one.
@@ -134,6 +138,7 @@ class FeedEntry:
             if theirs and (not mine or prefer_other):
                 setattr(self, name, theirs)
         self.feeds = sorted(set(self.feeds) | set(other.feeds))
+        self.stocks = list(dict.fromkeys([*self.stocks, *other.stocks]))
 
     def over(self, stored: FeedEntry | None) -> FeedEntry:
         """This listing laid over what finews stored of the article before: it adds facts, loses none."""
@@ -231,6 +236,13 @@ def feed_items(kind: str, payload: Mapping[str, Any]) -> list[Mapping[str, Any]]
     return items
 
 
+def _stocks(value: Any) -> list[str]:
+    """The secids of a fast-news item's `stockList`, as given; anything else in the list is left out."""
+    if not isinstance(value, list):
+        return []
+    return list(dict.fromkeys(s for s in value if isinstance(s, str) and SECID.fullmatch(s)))[:MAX_STOCKS]
+
+
 def entries(feed: FeedSpec, items: list[Mapping[str, Any]]) -> Iterator[FeedEntry | Rejected]:
     """Map raw items to entries, and each unusable item to why it is unusable."""
     _, code_key, time_key, media_key, digest_key = _SHAPES[feed.kind]
@@ -259,4 +271,5 @@ def entries(feed: FeedSpec, items: list[Mapping[str, Any]]) -> Iterator[FeedEntr
             media=_text(item.get(media_key), "media") if media_key else "",
             digest=_DIGEST_TITLE.sub("", digest),
             feeds=[feed.name],
+            stocks=_stocks(item.get("stockList")),
         )

@@ -24,6 +24,7 @@ class Article:
     page_media: str = ""
     digest: str = ""
     feeds: list[str] = field(default_factory=list)
+    stock_list: list[str] = field(default_factory=list)  # secids the feeds named (raw, SOURCE-SITE.md §7)
     template: str = ""
     body_raw: str = ""
     fetched_at: datetime | None = None

@@ -26,7 +26,8 @@ def row_values(item: Article, post: str, post_path: str) -> dict[str, Any]:
     return {
         "info_code": item.info_code, "title": item.title, "published_at": item.published,
         "source": item.source, "media": item.media, "page_media": item.page_media, "category": item.category,
-        "tags": item.tags, "digest": item.digest, "feeds": item.feeds, "template": item.template, "url": item.url,
+        "tags": item.tags, "digest": item.digest, "feeds": item.feeds, "stock_list": item.stock_list,
+        "template": item.template, "url": item.url,
         "share_url": item.share_url, "body_raw": item.body_raw, "body": item.body, "post": post,
         "post_path": post_path, "fetched_at": item.fetched_at,
     }

@@ -46,7 +46,8 @@ def article_from_row(row: ArticleRow) -> Article:
     return Article(
         info_code=row.info_code, url=row.url, share_url=row.share_url, title=row.title,
         published=row.published_at, media=row.media, page_media=page_media, digest=row.digest,
-        feeds=list(row.feeds), template=row.template, body_raw=row.body_raw, fetched_at=row.fetched_at,
+        feeds=list(row.feeds), stock_list=list(row.stock_list or []), template=row.template, body_raw=row.body_raw,
+        fetched_at=row.fetched_at,
     )
 
 

@@ -69,6 +69,7 @@ class ArticleRow(Base):
     tags: Mapped[list[str]] = mapped_column(JSON)
     digest: Mapped[str] = mapped_column(Text, default="")
     feeds: Mapped[list[str]] = mapped_column(JSON)
+    stock_list: Mapped[list[str]] = mapped_column(JSON, default=list)  # secids the feeds named, raw (migration 0004)
     template: Mapped[str] = mapped_column(String(40))
     url: Mapped[str] = mapped_column(Text)
     share_url: Mapped[str] = mapped_column(Text)
@@ -182,7 +183,7 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
 
 
 # The newest migration (`migrations/versions/`); a test checks it against Alembic's own head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 def at_head(engine: Engine) -> bool:
@@ -372,10 +373,12 @@ class ArticleStore:
             for chunk in _chunks(list(codes)):
                 for row in connection.execute(
                         select(articles.c.info_code, articles.c.title, articles.c.published_at, articles.c.media,
-                               articles.c.digest, articles.c.feeds).where(articles.c.info_code.in_(chunk))):
+                               articles.c.digest, articles.c.feeds, articles.c.stock_list)
+                        .where(articles.c.info_code.in_(chunk))):
                     facts[row.info_code] = {
                         "info_code": row.info_code, "title": row.title, "time": format_feed_time(row.published_at),
                         "media": row.media or "", "digest": row.digest or "", "feeds": list(row.feeds or []),
+                        "stocks": list(row.stock_list or []),
                     }
         return facts
 

@@ -97,3 +97,14 @@ def test_feed_spec_validation_names_the_problem():
     with pytest.raises(ValueError, match="unknown keys"):
         FeedSpec.from_mapping({"name": "x", "kind": "roll", "colour": "red"})
     assert [f.name for f in DEFAULT_FEEDS] == ["roll", "media", "market37", "market38", "market39"]
+
+
+def test_a_fast_items_stock_list_keeps_secids_only_once_each():
+    from finews_crawler.feeds import FeedSpec, entries
+
+    spec = FeedSpec("fast", "fast", column="102")
+    item = {"code": "202405233083920012", "title": "t", "showTime": "2024-05-23 10:00:00", "summary": "【t】x",
+            "stockList": ["1.600519", "116.00700", "1.600519", "90.BK0437", "../etc", 5, "1.600519; drop table"]}
+    (entry,) = entries(spec, [item])
+    assert entry.info_code == "NW202405233083920012" and entry.digest == "x"
+    assert entry.stocks == ["1.600519", "116.00700", "90.BK0437"]

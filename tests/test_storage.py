@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from concurrent.futures import ThreadPoolExecutor
 
-from finews_crawler.storage import ArticleStore, make_engine, migrate
+from finews_crawler.storage import HEAD_REVISION, ArticleStore, make_engine, migrate
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -36,7 +36,7 @@ def test_sqlite_file_and_its_folder_are_created(tmp_path):
 def test_the_schema_comes_from_alembic_and_migrating_again_is_a_no_op(store):
     migrate(store.engine)
     with store.engine.connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalars().all() == ["0003"]
+        assert connection.execute(text("select version_num from alembic_version")).scalars().all() == [HEAD_REVISION]
 
 
 def test_two_stores_opening_one_database_at_once_both_work(database_url):
@@ -165,7 +165,7 @@ def test_feed_facts_give_back_the_time_to_the_second_media_and_feeds(store):
     facts = store.feed_facts(["NW202204282363799455", "NW000000000000"])
     assert facts == {"NW202204282363799455": {
         "info_code": "NW202204282363799455", "title": "标题", "time": "2022-04-28 13:52:55", "media": "财联社",
-        "digest": "", "feeds": ["media", "roll"]}}
+        "digest": "", "feeds": ["media", "roll"], "stocks": []}}
 
 
 def test_head_revision_is_alembics_head_so_an_up_to_date_database_skips_alembic():
@@ -195,3 +195,19 @@ def test_a_shared_store_is_opened_once_and_closed_by_its_last_user(database_url)
     third = ArticleStore.acquire(database_url)
     assert third is not first
     third.release()
+
+
+def test_a_database_made_before_migration_0004_gains_an_empty_stock_list(database_url):
+    engine = make_engine(database_url)
+    migrate(engine, "0003")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "insert into articles (info_code, title, published_at, source, media, page_media, category, tags, digest,"
+            " feeds, template, url, share_url, body_raw, body, post, post_path, content_hash, post_exported,"
+            " fetched_at, created_at, updated_at) values ('NW202204282363799455', 't', :now, 's', '', '', 'c', '[]',"
+            " '', '[\"roll\"]', 'desktop', 'u', 'u', 'r', 'b', 'p', 'x.md', 'h', true, :now, :now, :now)"),
+            {"now": datetime(2026, 1, 1)})
+    migrate(engine)
+    store = ArticleStore(engine)
+    assert store.get("NW202204282363799455").stock_list == []
+    store.close()

@@ -87,3 +87,24 @@ def test_the_fast_list_answering_data_null_is_one_counted_feed_error(tmp_path, r
     assert returncode == 0, log[-2000:]
     assert stats["finews/errors/feed"] == 1
     assert "Feed fast page 1 unreadable" in log and "data: null" in log
+
+
+def test_the_fast_lists_stock_list_is_stored_on_the_article_as_given(tmp_path, replay_site):
+    from dataclasses import replace
+
+    from finews_crawler.replay.server import ReplayServer
+    from finews_crawler.replay.site import ReplaySite
+    from finews_crawler.replay.today import stock_list
+
+    # The corpus's roll items name no security: give one the §7 markup, as today's items do.
+    roll = next(a for a in replay_site.articles if a.feeds == ("roll",) and a.status == "ok" and a.showtime)
+    marked = replace(roll, body=roll.body + '<p><span id="stock_1.600519"><a class="keytip">贵州茅台</a></span>'
+                                            '与<span id="bk_90.BK0437"><a class="keytip">白酒</a></span></p>')
+    site = ReplaySite([marked if a is roll else a for a in replay_site.articles], replay_site.templates)
+    with ReplayServer(site) as server:
+        assert run_crawl(tmp_path, _settings(tmp_path, server.url))[0] == 0
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        stored = {code: json.loads(stocks) for code, stocks in connection.execute("select info_code, stock_list from articles")}
+    assert stored[roll.info_code] == stock_list(marked) == ["1.600519", "90.BK0437"]
+    fast = [a for a in site.articles if "roll" in a.feeds and a.info_code in stored]
+    assert all(stored[a.info_code] == stock_list(a) for a in fast)

@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from ..feeds import FIELD_LIMITS, INFO_CODE, FeedEntry
+from ..feeds import FIELD_LIMITS, INFO_CODE, MAX_STOCKS, SECID, FeedEntry
 
 # Field -> longest accepted text (characters): what the feeds take (feeds.FIELD_LIMITS).
 LIMITS = {"info_code": 40, **FIELD_LIMITS}
@@ -44,7 +44,7 @@ def loads(data: bytes | str) -> FeedEntry:
         raise QueueEntryError(f"not JSON: {bytes(data[:40]) if isinstance(data, bytes) else data[:40]!r}") from None
     if not isinstance(value, dict):
         raise QueueEntryError(f"a JSON {type(value).__name__}, not an article entry")
-    unknown = set(value) - set(LIMITS) - {"feeds"}
+    unknown = set(value) - set(LIMITS) - {"feeds", "stocks"}
     if unknown:
         raise QueueEntryError(f"fields an article entry does not have: {sorted(unknown)[:5]}")
     for name, limit in LIMITS.items():
@@ -57,4 +57,8 @@ def loads(data: bytes | str) -> FeedEntry:
     if (not isinstance(feeds, list) or len(feeds) > MAX_FEEDS
             or not all(isinstance(name, str) and _FEED_NAME.fullmatch(name) for name in feeds)):
         raise QueueEntryError("feeds is not a short list of feed names")
+    stocks = value.get("stocks", [])
+    if (not isinstance(stocks, list) or len(stocks) > MAX_STOCKS
+            or not all(isinstance(secid, str) and SECID.fullmatch(secid) for secid in stocks)):
+        raise QueueEntryError("stocks is not a short list of secids")
     return FeedEntry(**value)

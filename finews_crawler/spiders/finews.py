@@ -392,6 +392,7 @@ class FinewsSpider(Spider):
             page_media=page.media,
             digest=entry["digest"] or page.digest,
             feeds=list(entry["feeds"]),
+            stock_list=list(entry.get("stocks", [])),
             template=page.template,
             body_raw=page.body_html,
             fetched_at=datetime.now(UTC),
