@@ -139,6 +139,7 @@ class FinewsConfig:
     list_base: str = ""  # today's lists (fast news, columns); set by the eastmoney profile
     page_base: str = ""  # today's article pages /a/{code}.html
     mobile_base: str = ""  # today's mobile article pages, when a desktop body is empty
+    template_change_share: float = 0.5  # share of article pages needing the generic extractor that means "changed"
     stop_after_refusals: int = 3  # refusals (403, 429) in a row that stop the crawl
 
     @classmethod
@@ -178,6 +179,7 @@ class FinewsConfig:
             list_base=get("FINEWS_LIST_BASE") or (EASTMONEY["list"] if today else ""),
             page_base=get("FINEWS_PAGE_BASE") or (EASTMONEY["page"] if today else ""),
             mobile_base=get("FINEWS_MOBILE_BASE") or (EASTMONEY["mobile"] if today else ""),
+            template_change_share=get("FINEWS_TEMPLATE_CHANGE_SHARE"),
         )
 
     def feeds_fault(self) -> str | None:

@@ -182,3 +182,32 @@ def read_text_api(text: str) -> PageFields:
         media=field("medianame"),
         body_html=body,
     )
+
+
+GENERIC = "generic"
+_EXTRACTED_BODY = re.compile(r"^\s*<html>\s*<body>(?P<body>.*)</body>\s*</html>\s*$", re.S)
+
+
+def generic_page(html: str) -> PageFields:
+    """A page no template knows: trafilatura's main content and title, flagged as `generic`.
+
+    trafilatura (imported here, by the first page that needs it) finds the
+    article in any page skeleton; what it returns goes through the same
+    cleaning and sanitising as any body.  A page it finds nothing in is a
+    PageError, as before.
+    """
+    import trafilatura
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")  # one-sentence news items are articles too
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+    extracted = trafilatura.extract(html, output_format="html", include_tables=True, include_formatting=True,
+                                    include_links=True, favor_recall=True, config=config) or ""
+    match = _EXTRACTED_BODY.match(extracted)
+    body = match.group("body").strip() if match else extracted
+    if not has_text(body):
+        raise PageError("no known article container, and the generic extractor found no article either")
+    metadata = trafilatura.extract_metadata(html)
+    title = _TITLE_SUFFIX.sub("", metadata.title or "") if metadata is not None else ""
+    return PageFields(template=GENERIC, title=title, time=(metadata.date or "") if metadata else "", body_html=body)

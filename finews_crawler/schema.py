@@ -85,6 +85,13 @@ def _range(what: str, low: float | None, high: float | None) -> str:
     return what
 
 
+def fraction(value: Any) -> float:
+    result = number(0)(value)
+    if result > 1:
+        raise Expected("a share from 0 to 1")
+    return result
+
+
 def text(value: Any) -> str:
     if value is None:
         return ""
@@ -239,6 +246,7 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
     Option("FINEWS_LIST_BASE", url, "list_base"),
     Option("FINEWS_PAGE_BASE", url, "page_base"),
     Option("FINEWS_MOBILE_BASE", url, "mobile_base"),
+    Option("FINEWS_TEMPLATE_CHANGE_SHARE", fraction, "template_change_share"),
     Option("FINEWS_STOP_AFTER_REFUSALS", integer(1), "stop_after_refusals"),
 )}
 # Set by finews itself, never by a user.

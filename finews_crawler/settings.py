@@ -23,7 +23,10 @@ FINEWS_SOURCE = "auto"
 FINEWS_LIST_BASE = ""  # fast-news and column lists
 FINEWS_PAGE_BASE = ""  # article pages /a/{code}.html
 FINEWS_MOBILE_BASE = ""  # mobile article pages, read when a desktop body is empty
-FINEWS_STOP_AFTER_REFUSALS = 3  # refusals (HTTP 403, 429) in a row that stop the crawl (exit status 3)
+FINEWS_STOP_AFTER_REFUSALS = 3
+# A run whose article pages needed the generic extractor (or could not be read) more than this
+# share of the time ends with a warning that the page template changed, and exit status 4.
+FINEWS_TEMPLATE_CHANGE_SHARE = 0.5  # refusals (HTTP 403, 429) in a row that stop the crawl (exit status 3)
 # Unset: crawl the bundled replay site on a free loopback port.
 FINEWS_API_BASE = ""
 FINEWS_SHARE_BASE = ""  # defaults to FINEWS_API_BASE

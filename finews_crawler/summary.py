@@ -11,6 +11,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from .config import FinewsConfig
 from .files import replace_text
 from .logs import SUMMARY
 from .stats import ARTICLES, DROPPED, ERRORS, POSTS, count_error, with_prefix
@@ -55,6 +56,22 @@ def requests_line(stats: dict) -> str:
 
 FAILED = "finews/failed"
 SUMMARY_LINE = "finews/summary"
+TEMPLATE_CHANGED = "finews/template_changed"
+EXIT_TEMPLATE_CHANGED = 4
+MIN_PAGES_FOR_A_VERDICT = 5
+
+
+def template_change(stats: dict, share: float) -> str | None:
+    """Whether the source's page template seems to have changed: more than `share` of the article pages
+    needed the generic extractor or could not be read at all (judged on at least a few pages)."""
+    known = sum(v for k, v in with_prefix(stats, "finews/pages/").items() if k != "generic" and "text_api" not in k)
+    generic = stats.get("finews/extraction/generic", 0)
+    unread = with_prefix(stats, ERRORS).get("unknown_template", 0)
+    total = known + generic + unread
+    if total < MIN_PAGES_FOR_A_VERDICT or (generic + unread) / total <= share:
+        return None
+    return (f"the source's page template seems to have changed: {generic + unread} of {total} article pages "
+            f"needed the generic extractor ({generic}) or could not be read ({unread})")
 
 
 def log_summary(stats: dict) -> None:
@@ -63,6 +80,8 @@ def log_summary(stats: dict) -> None:
         logger.log(SUMMARY, "%s", stats[SUMMARY_LINE])
     if stats.get(FAILED):
         logger.error("finews: the run failed: %s", stats[FAILED])
+    if stats.get(TEMPLATE_CHANGED):
+        logger.warning("finews: %s (exit status %d)", stats[TEMPLATE_CHANGED], EXIT_TEMPLATE_CHANGED)
 
 
 # Error kinds that fail a run, and how the reason reads ({n}: the count).
@@ -99,13 +118,15 @@ def run_failure(stats: dict) -> str | None:
 class RunSummary:
     """Logs the summary line; with FINEWS_STATS_FILE set, also writes all stats there as JSON."""
 
-    def __init__(self, stats: StatsCollector, stats_file: str) -> None:
+    def __init__(self, stats: StatsCollector, stats_file: str, template_share: float = 0.5) -> None:
         self.stats = stats
         self.stats_file = Path(stats_file) if stats_file else None
+        self.template_share = template_share
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunSummary:
-        extension = cls(crawler.stats, crawler.settings.get("FINEWS_STATS_FILE", ""))
+        extension = cls(crawler.stats, crawler.settings.get("FINEWS_STATS_FILE", ""),
+                        FinewsConfig.from_settings(crawler.settings).template_change_share)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.item_error, signal=signals.item_error)
         return extension
@@ -121,6 +142,10 @@ class RunSummary:
         if failure:
             self.stats.set_value(FAILED, failure)
             stats[FAILED] = failure
+        changed = template_change(stats, self.template_share)
+        if changed:
+            self.stats.set_value(TEMPLATE_CHANGED, changed)
+            stats[TEMPLATE_CHANGED] = changed
         stats[SUMMARY_LINE] = f"{summary_line(stats)}; finished: {reason}"
         self.stats.set_value(SUMMARY_LINE, stats[SUMMARY_LINE])
         logger.debug("Scrapy stats:\n%s", pprint.pformat(stats))

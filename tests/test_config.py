@@ -96,7 +96,7 @@ BAD_VALUES = {
     "FINEWS_STATS_FILE": ["x"], "FINEWS_PROGRESS_INTERVAL": "fast", "FINEWS_REDIS_URL": "http://redis",
     "FINEWS_REDIS_PREFIX": "a b", "FINEWS_ROLE": "boss", "FINEWS_WORKER_WAIT": "forever", "FINEWS_DEMO": "perhaps", "FINEWS_CLEAN_BUDGET": "0",
     "FINEWS_SOURCE": "eastmony", "FINEWS_STOP_AFTER_REFUSALS": "0", "FINEWS_LIST_BASE": "np-listapi",
-    "FINEWS_PAGE_BASE": "file:///a", "FINEWS_MOBILE_BASE": "wap",
+    "FINEWS_PAGE_BASE": "file:///a", "FINEWS_MOBILE_BASE": "wap", "FINEWS_TEMPLATE_CHANGE_SHARE": "1.5",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "lots", "DOWNLOAD_DELAY": "slow", "ROBOTSTXT_OBEY": "maybe",
     "RETRY_TIMES": "-1", "DOWNLOAD_MAXSIZE": "10MB",
 }

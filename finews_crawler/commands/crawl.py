@@ -22,7 +22,7 @@ from ..config import ConfigError
 from ..politeness import EXIT_REFUSED, REFUSED, profile
 from ..preflight import open_database, start_fault
 from ..spiders.finews import spider_arguments
-from ..summary import FAILED, log_summary
+from ..summary import EXIT_TEMPLATE_CHANGED, FAILED, TEMPLATE_CHANGED, log_summary
 
 
 class Command(ScrapyCrawl):
@@ -67,5 +67,7 @@ class Command(ScrapyCrawl):
         log_summary(stats)
         if stats.get("finish_reason") == REFUSED:
             self.exitcode = EXIT_REFUSED
+        elif stats.get(TEMPLATE_CHANGED):
+            self.exitcode = EXIT_TEMPLATE_CHANGED
         elif self.crawler_process.bootstrap_failed or stats.get(FAILED):
             self.exitcode = 1

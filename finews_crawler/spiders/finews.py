@@ -35,7 +35,7 @@ from ..feeds import (INFO_CODE, TODAY_KINDS, FeedEntry, FeedError, FeedSpec, Rej
                      feed_items, next_cursor)
 from ..items import Article
 from ..offsite import OffsiteRequest
-from ..pages import PageError, PageFields, decode_undeclared, has_text, read_text_api, share_page_for
+from ..pages import PageError, PageFields, decode_undeclared, generic_page, has_text, read_text_api, share_page_for
 from ..replay.server import REPLAY_HOST, ReplayServer
 from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
 from ..schema import closest
@@ -323,18 +323,31 @@ class FinewsSpider(Spider):
             count_error(self.crawler.stats, "not_text")
             self.logger.error("%s: answer is not text (%s, %s)", code, response.headers.get("Content-Type"), response.url)
             return None
+        text = _page_text(response)
         try:
-            page = read(_page_text(response))
+            page = read(text)
         except PageError as exc:
-            count_error(self.crawler.stats, error)
-            self.logger.error("%s: %s (%s)", code, exc, response.url)
-            return None
+            page = self._read_generic(text, code, response.url) if read is share_page_for else None
+            if page is None:
+                count_error(self.crawler.stats, error)
+                self.logger.error("%s: %s (%s)", code, exc, response.url)
+                return None
         if page.withdrawn:
             self._gone[code] = "withdrawn"
             count_drop(self.crawler.stats, "withdrawn")
             self.logger.info("%s: withdrawn at the source (%s)", code, response.url)
             return None
         self.crawler.stats.inc_value(f"finews/pages/{page.template}")
+        return page
+
+    def _read_generic(self, text: str, code: str, url: str) -> PageFields | None:
+        """A page no template knows: the generic extractor's article, flagged and counted (or None)."""
+        try:
+            page = generic_page(text)
+        except PageError:
+            return None
+        self.crawler.stats.inc_value("finews/extraction/generic")
+        self.logger.warning("%s: no known page template; the generic extractor read it (%s)", code, url)
         return page
 
     def parse_article(self, response: Response, entry: dict[str, Any], mobile: bool = False) -> Iterator[Article | Request]:
