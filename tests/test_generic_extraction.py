@@ -77,12 +77,15 @@ def _skeleton_site(site: ReplaySite, share: float) -> ReplaySite:
     return replace(site, overrides=overrides)
 
 
+def _crawl_skeleton(tmp_path, site: ReplaySite, share: float) -> tuple[int, str, dict]:
+    with ReplayServer(_skeleton_site(site, share)) as server:
+        return run_crawl(tmp_path, {"FINEWS_API_BASE": server.url, "FINEWS_EXPORT_DIR": str(tmp_path / "site"),
+                                    "FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+
+
 @pytest.mark.e2e
 def test_a_run_where_most_pages_need_the_generic_extractor_warns_and_exits_4(tmp_path, replay_site):
-    with ReplayServer(_skeleton_site(replay_site, 0.9)) as server:
-        returncode, log, stats = run_crawl(tmp_path, {
-            "FINEWS_API_BASE": server.url, "FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "FINEWS_EXPORT_DIR": str(tmp_path / "site")})
+    returncode, log, stats = _crawl_skeleton(tmp_path, replay_site, 0.9)
     assert returncode == 4, log[-2000:]
     generic = stats["finews/extraction/generic"]
     assert generic > 50 and stats["finews/pages/generic"] == generic
@@ -97,10 +100,7 @@ def test_a_run_where_most_pages_need_the_generic_extractor_warns_and_exits_4(tmp
 
 @pytest.mark.e2e
 def test_a_few_pages_in_an_unknown_skeleton_are_read_flagged_and_counted_without_a_verdict(tmp_path, replay_site):
-    with ReplayServer(_skeleton_site(replay_site, 0.1)) as server:
-        returncode, log, stats = run_crawl(tmp_path, {
-            "FINEWS_API_BASE": server.url, "FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "FINEWS_EXPORT_DIR": str(tmp_path / "site")})
+    returncode, log, stats = _crawl_skeleton(tmp_path, replay_site, 0.1)
     assert returncode == 0, log[-2000:]
     assert 5 < stats["finews/extraction/generic"] < 20
     assert "no known page template; the generic extractor read it" in log

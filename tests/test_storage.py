@@ -112,15 +112,22 @@ def test_rows_stream_every_article_oldest_first_and_filter_by_publication(store)
     assert rows[0].body == "<p>clean</p>" and rows[0].tags == ["财联社新闻"]  # usable after the session closed
 
 
-def test_a_database_of_the_first_schema_is_upgraded_with_its_rows(database_url):
+def _old_database(database_url, revision, insert, **params):
+    """A database at an older schema `revision` holding the row `insert` writes (as that schema had it)."""
     engine = make_engine(database_url)
-    migrate(engine, "0001")
+    migrate(engine, revision)
     with engine.begin() as connection:
-        connection.execute(text(
-            "insert into articles (info_code, title, published_at, source, category, tags, digest, feeds, template,"
-            " url, share_url, body_raw, body, post, post_path, content_hash, fetched_at, created_at, updated_at)"
-            " values ('NW202204282363799455', 't', '2022-04-28 05:52:55', 's', 'c', '[]', '', '[]', 'desktop',"
-            " 'u', 'u', 'r', 'b', 'p', '_posts/x.md', 'h', '2026-01-01', '2026-01-01', '2026-01-01')"))
+        connection.execute(text(insert), params)
+    return engine
+
+
+def test_a_database_of_the_first_schema_is_upgraded_with_its_rows(database_url):
+    engine = _old_database(
+        database_url, "0001",
+        "insert into articles (info_code, title, published_at, source, category, tags, digest, feeds, template,"
+        " url, share_url, body_raw, body, post, post_path, content_hash, fetched_at, created_at, updated_at)"
+        " values ('NW202204282363799455', 't', '2022-04-28 05:52:55', 's', 'c', '[]', '', '[]', 'desktop',"
+        " 'u', 'u', 'r', 'b', 'p', '_posts/x.md', 'h', '2026-01-01', '2026-01-01', '2026-01-01')")
     store = ArticleStore(engine)
     row = store.get("NW202204282363799455")
     assert row is not None and row.title == "t" and row.media == "" and row.page_media == "" and row.post_exported
@@ -198,16 +205,13 @@ def test_a_shared_store_is_opened_once_and_closed_by_its_last_user(database_url)
 
 
 def test_a_database_made_before_migration_0004_gains_an_empty_stock_list(database_url):
-    engine = make_engine(database_url)
-    migrate(engine, "0003")
-    with engine.begin() as connection:
-        connection.execute(text(
-            "insert into articles (info_code, title, published_at, source, media, page_media, category, tags, digest,"
-            " feeds, template, url, share_url, body_raw, body, post, post_path, content_hash, post_exported,"
-            " fetched_at, created_at, updated_at) values ('NW202204282363799455', 't', :now, 's', '', '', 'c', '[]',"
-            " '', '[\"roll\"]', 'desktop', 'u', 'u', 'r', 'b', 'p', 'x.md', 'h', true, :now, :now, :now)"),
-            {"now": datetime(2026, 1, 1)})
-    migrate(engine)
+    engine = _old_database(
+        database_url, "0003",
+        "insert into articles (info_code, title, published_at, source, media, page_media, category, tags, digest,"
+        " feeds, template, url, share_url, body_raw, body, post, post_path, content_hash, post_exported,"
+        " fetched_at, created_at, updated_at) values ('NW202204282363799455', 't', :now, 's', '', '', 'c', '[]',"
+        " '', '[\"roll\"]', 'desktop', 'u', 'u', 'r', 'b', 'p', 'x.md', 'h', true, :now, :now, :now)",
+        now=datetime(2026, 1, 1))
     store = ArticleStore(engine)
     assert store.get("NW202204282363799455").stock_list == []
     store.close()
