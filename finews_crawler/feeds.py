@@ -218,7 +218,9 @@ def next_cursor(kind: str, payload: Mapping[str, Any]) -> str:
     if kind != "fast":
         return ""
     cursor = _today_data(payload).get("sortEnd")
-    return cursor if isinstance(cursor, str) and cursor.isdigit() else ""
+    if isinstance(cursor, int) and not isinstance(cursor, bool):
+        cursor = str(cursor)  # a number where clients expect a string: the same cursor
+    return cursor if isinstance(cursor, str) and cursor.isascii() and cursor.isdigit() else ""
 
 
 def feed_items(kind: str, payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -1,3 +1,4 @@
+import re
 import pytest
 
 from finews_crawler.feeds import (
@@ -108,3 +109,25 @@ def test_a_fast_items_stock_list_keeps_secids_only_once_each():
     (entry,) = entries(spec, [item])
     assert entry.info_code == "NW202405233083920012" and entry.digest == "x"
     assert entry.stocks == ["1.600519", "116.00700", "90.BK0437"]
+
+
+@pytest.mark.parametrize("sort_end, cursor", [("1716429600000012", "1716429600000012"), (1716429600000012, "1716429600000012"),
+                                              ("", ""), (None, ""), ("12a", ""), (True, ""), ("１２", "")])
+def test_the_fast_lists_cursor_is_its_sort_end_as_digits(sort_end, cursor):
+    from finews_crawler.feeds import next_cursor
+
+    payload = {"code": "1", "data": {"sortEnd": sort_end, "fastNewsList": []}}
+    assert next_cursor("fast", payload) == cursor and next_cursor("column", payload) == ""
+
+
+@pytest.mark.parametrize("payload, message", [
+    ({"code": "1", "data": None}, "data: null"),
+    ({"code": "0", "message": "fail", "data": {}}, "code='0'"),
+    ({"code": 1, "data": {"fastNewsList": []}}, "code=1"),
+    ({"code": "1", "data": []}, "data is list"),
+])
+def test_todays_answers_that_are_not_a_success_are_feed_errors(payload, message):
+    from finews_crawler.feeds import FeedError, feed_items
+
+    with pytest.raises(FeedError, match=re.escape(message)):
+        feed_items("fast", payload)
