@@ -1,4 +1,5 @@
 import re
+
 import pytest
 
 from finews_crawler.feeds import (
