@@ -2,8 +2,8 @@
 
 Scrapy and the libraries under it log for their developers: a traceback
 for an unreachable robots.txt, a "gave up retrying" line before finews's
-own line for the same failure, Alembic's start-up chatter.  `QuietLibraries`
-turns those into one line or nothing (finews logs every failure itself,
+own line for the same failure (Alembic is quieted where it is imported,
+`storage.migrate`).  `quiet_libraries` turns those into one line or nothing (finews logs every failure itself,
 counted); `Progress` replaces Scrapy's per-minute page counter with
 articles done, rate, queue and time left, or a live bar on a terminal.
 """
@@ -20,7 +20,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from .config import FinewsConfig
-from .stats import ARTICLES, DROPPED, with_prefix
+from .stats import DROPPED, stored_count, with_prefix
 
 # The summary's level: shown at WARNING (`-L WARNING`), hidden only at ERROR and above.
 SUMMARY = 35
@@ -56,13 +56,11 @@ def quiet_libraries() -> None:
     retry = logging.getLogger("scrapy.downloadermiddlewares.retry")
     if not any(isinstance(f, _Drop) for f in retry.filters):
         retry.addFilter(_Drop("Gave up retrying"))
-    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def articles_done(stats: dict[str, Any]) -> int:
     """Articles finished this run: stored (any outcome) or dropped."""
-    stored = sum(v for k, v in with_prefix(stats, ARTICLES).items() if k not in ("skipped", "resumed"))
-    return stored + sum(with_prefix(stats, DROPPED).values())
+    return stored_count(stats) + sum(with_prefix(stats, DROPPED).values())
 
 
 def progress_line(done: int, elapsed: float, queued: int, feeds_done: bool) -> str:

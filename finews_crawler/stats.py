@@ -39,6 +39,15 @@ def drop(stats: StatsCollector, reason: str, message: str) -> NoReturn:
     raise DropItem(f"[{reason}] {message}")
 
 
+# The outcomes of an article the store wrote (`skipped` and `resumed` count articles not stored this way).
+STORED_OUTCOMES = ("new", "updated", "unchanged")
+
+
+def stored_count(stats: dict) -> int:
+    """Articles the store wrote this run, whatever the outcome."""
+    return sum(stats.get(ARTICLES + outcome, 0) for outcome in STORED_OUTCOMES)
+
+
 def with_prefix(stats: dict, prefix: str) -> dict[str, int]:
     """The counters under one prefix, keyed by the rest of their name."""
     return {key[len(prefix):]: value for key, value in sorted(stats.items()) if key.startswith(prefix)}

@@ -14,7 +14,7 @@ from scrapy.statscollectors import StatsCollector
 from .config import FinewsConfig
 from .files import replace_text
 from .logs import SUMMARY
-from .stats import ARTICLES, DROPPED, ERRORS, POSTS, count_error, with_prefix
+from .stats import ARTICLES, DROPPED, ERRORS, POSTS, count_error, stored_count, with_prefix
 
 logger = logging.getLogger("finews")
 
@@ -31,7 +31,7 @@ def summary_line(stats: dict) -> str:
     # Downloads that exhausted their retries count as errors too.
     retry_failures = stats.get("retry/max_reached", 0)
     return (
-        f"finews: {sum(v for k, v in articles.items() if k != 'skipped')} articles stored "
+        f"finews: {stored_count(stats)} articles stored "
         f"({articles.get('new', 0)} new, {articles.get('updated', 0)} updated, {articles.get('unchanged', 0)} unchanged), "
         f"{articles.get('skipped', 0)} known and skipped; "
         f"{with_prefix(stats, POSTS).get('written', 0)} posts written; "
@@ -49,7 +49,7 @@ def requests_line(stats: dict) -> str:
     total = stats.get("downloader/request_count", 0)
     feeds = sum(with_prefix(stats, "finews/feeds/pages/").values()) + with_prefix(stats, ERRORS).get("feed", 0)
     articles = sum(with_prefix(stats, "finews/pages/").values())
-    stored = sum(v for k, v in with_prefix(stats, ARTICLES).items() if k in ("new", "updated", "unchanged"))
+    stored = stored_count(stats)
     per_article = f"{total / stored:.2f} per article stored" if stored else "no article stored"
     return f"{total} requests ({feeds} feed pages, {articles} article pages, {total - feeds - articles} other), {per_article}"
 

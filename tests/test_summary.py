@@ -60,3 +60,9 @@ def test_an_article_lost_to_a_pipeline_exception_fails_the_run_and_is_named_in_t
     assert stats["finews/errors/pipeline"] == 1
     assert "1 errors (pipeline=1)" in stats["finews/summary"]
     assert log.rstrip().endswith("finews: the run failed: 1 articles lost to an error in a pipeline")
+
+
+def test_articles_resumed_from_an_earlier_run_are_not_counted_as_stored_twice():
+    stats = {"finews/articles/resumed": 3, "finews/articles/new": 3, "downloader/request_count": 3,
+             "finews/pages/desktop": 3}
+    assert summary_line(stats).startswith("finews: 3 articles stored (3 new, 0 updated, 0 unchanged)")
