@@ -182,13 +182,21 @@ class FinewsConfig:
             template_change_share=get("FINEWS_TEMPLATE_CHANGE_SHARE"),
         )
 
+    def feed_base(self, feed: FeedSpec) -> str:
+        """The base a feed is read from: today's lists from the list base, the 2021 feeds from the API base."""
+        return self.list_base if feed.kind in TODAY_KINDS else self.api_base
+
     def feeds_fault(self) -> str | None:
-        """A feed whose endpoint has no base configured, or None."""
+        """A feed whose endpoint has no base configured, or None.
+
+        With no base at all the bundled replay site serves the 2021 feeds, not today's lists.
+        """
         for feed in self.feeds:
-            if feed.kind in TODAY_KINDS and not self.list_base:
-                return f"feed {feed.name!r} is one of today's lists: it needs FINEWS_LIST_BASE (or FINEWS_SOURCE=eastmoney)"
-            if feed.kind not in TODAY_KINDS and self.list_base and not self.api_base:
-                return f"feed {feed.name!r} is a 2021 feed: it needs FINEWS_API_BASE"
+            if not self.feed_base(feed) and (feed.kind in TODAY_KINDS or self.crawled_bases()):
+                needs = ("FINEWS_LIST_BASE (or FINEWS_SOURCE=eastmoney)" if feed.kind in TODAY_KINDS
+                         else "FINEWS_API_BASE")
+                kind = "one of today's lists" if feed.kind in TODAY_KINDS else "a 2021 feed"
+                return f"feed {feed.name!r} is {kind}: it needs {needs}"
         return None
 
     def demo_misuse(self) -> str | None:
@@ -199,7 +207,7 @@ class FinewsConfig:
         database or export folder the user named (a CI job whose secret is
         missing would publish the demo).
         """
-        if self.api_base or self.list_base or self.demo:
+        if self.crawled_bases() or self.demo:
             return None
         own = [f"{name} {value}" for name, value, default in (
             ("FINEWS_DATABASE_URL", self.database_url, project_settings.FINEWS_DATABASE_URL),

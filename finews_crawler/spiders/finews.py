@@ -31,7 +31,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from ..config import ConfigError, FinewsConfig
 from ..dates import parse_beijing_time
-from ..feeds import (INFO_CODE, TODAY_KINDS, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries,
+from ..feeds import (INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries,
                      feed_items, next_cursor)
 from ..items import Article
 from ..offsite import OffsiteRequest
@@ -150,9 +150,8 @@ class FinewsSpider(Spider):
     # -- feeds -----------------------------------------------------------------
 
     def _feed_request(self, feed: FeedSpec, page: int, cursor: str = "") -> Request:
-        base = self.config.list_base if feed.kind in TODAY_KINDS else self.config.api_base
         return Request(
-            feed.url(base, page, self.config.page_size, cursor),
+            feed.url(self.config.feed_base(feed), page, self.config.page_size, cursor),
             callback=self.parse_feed,
             errback=self.feed_failed,
             cb_kwargs={"feed": feed.name, "page": page},
