@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 
-from .feeds import FeedSpec
+from .sources.feeds import FeedSpec
 from .pinyin import category_slug
 
 TAG_SUFFIX = "新闻"

@@ -30,7 +30,9 @@ import yaml
 from scrapy.settings import BaseSettings
 
 from . import settings as project_settings
-from .feeds import TODAY_FEEDS, TODAY_KINDS, FeedSpec
+from .sources.articles import Bases
+from .sources.feeds import TODAY_FEEDS, FeedSpec
+from .sources.pages import desktop
 from .rotation import POSTS_DIR, Rotation
 from .schema import YAML_KEYS, ConfigError, check_settings, closest, read
 
@@ -184,7 +186,7 @@ class FinewsConfig:
 
     def feed_base(self, feed: FeedSpec) -> str:
         """The base a feed is read from: today's lists from the list base, the 2021 feeds from the API base."""
-        return self.list_base if feed.kind in TODAY_KINDS else self.api_base
+        return self.list_base if feed.endpoint.base == "list" else self.api_base
 
     def feeds_fault(self) -> str | None:
         """A feed whose endpoint has no base configured, or None.
@@ -192,10 +194,10 @@ class FinewsConfig:
         With no base at all the bundled replay site serves the 2021 feeds, not today's lists.
         """
         for feed in self.feeds:
-            if not self.feed_base(feed) and (feed.kind in TODAY_KINDS or self.crawled_bases()):
-                needs = ("FINEWS_LIST_BASE (or FINEWS_SOURCE=eastmoney)" if feed.kind in TODAY_KINDS
-                         else "FINEWS_API_BASE")
-                kind = "one of today's lists" if feed.kind in TODAY_KINDS else "a 2021 feed"
+            today = feed.endpoint.base == "list"
+            if not self.feed_base(feed) and (today or self.crawled_bases()):
+                needs = "FINEWS_LIST_BASE (or FINEWS_SOURCE=eastmoney)" if today else "FINEWS_API_BASE"
+                kind = "one of today's lists" if today else "a 2021 feed"
                 return f"feed {feed.name!r} is {kind}: it needs {needs}"
         return None
 
@@ -218,9 +220,9 @@ class FinewsConfig:
         return (f"no source is configured (FINEWS_API_BASE), so this run would fill {' and '.join(own)} with the "
                 f"bundled replay site's demo articles; set FINEWS_API_BASE, or FINEWS_DEMO=1 to crawl the demo there")
 
-    def share_url(self, info_code: str, share_base: str | None = None) -> str:
-        base = share_base or self.share_base
-        return f"{base}/html_News/NewsShare.html?infoCode={info_code}"
+    def bases(self) -> Bases:
+        """The bases an article's pages are read from (`sources.articles.endpoints`)."""
+        return Bases(page=self.page_base, mobile=self.mobile_base, share=self.share_base, api=self.api_base)
 
     def public_url(self, info_code: str) -> str:
         """The article's page as readers reach it: the link a post gives, the base its relative URLs resolve on.
@@ -230,14 +232,12 @@ class FinewsConfig:
         to the source's public page, never to a local address.
         """
         if self.public_share_base:
-            return self.share_url(info_code, self.public_share_base)
+            return desktop.share_url(self.public_share_base, info_code)
         if is_loopback(self.page_base or self.share_base):
-            return f"{REPLAY_PUBLIC_BASE}/a/{info_code[2:]}.html"
-        return self.article_url(info_code)
-
-    def article_url(self, info_code: str) -> str:
-        """Where an article is fetched: today's page `/a/{code}.html` when a page base is set, else the share page."""
-        return f"{self.page_base}/a/{info_code[2:]}.html" if self.page_base else self.share_url(info_code)
+            return desktop.article_url(REPLAY_PUBLIC_BASE, info_code)
+        if self.page_base:
+            return desktop.article_url(self.page_base, info_code)
+        return desktop.share_url(self.share_base, info_code)
 
     def crawled_bases(self) -> list[tuple[str, str]]:
         """(base, setting) of every host a crawl sends requests to."""

@@ -22,7 +22,7 @@ from typing import Any
 
 from scrapy.settings import BaseSettings, default_settings
 
-from .feeds import DEFAULT_FEEDS, FeedSpec
+from .sources.feeds import DEFAULT_FEEDS, FeedSpec
 
 
 class ConfigError(ValueError):

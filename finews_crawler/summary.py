@@ -63,10 +63,11 @@ MIN_PAGES_FOR_A_VERDICT = 5
 
 def template_change(stats: dict, share: float) -> str | None:
     """Whether the source's page template seems to have changed: more than `share` of the article pages
-    needed the generic extractor or could not be read at all (judged on at least a few pages)."""
+    needed the generic extractor or could not be read at all, or had no article in any of their pages
+    (judged on at least a few pages)."""
     known = sum(v for k, v in with_prefix(stats, "finews/pages/").items() if k != "generic" and "text_api" not in k)
     generic = stats.get("finews/extraction/generic", 0)
-    unread = with_prefix(stats, ERRORS).get("unknown_template", 0)
+    unread = with_prefix(stats, ERRORS).get("unknown_template", 0) + stats.get("finews/extraction/none", 0)
     total = known + generic + unread
     if total < MIN_PAGES_FOR_A_VERDICT or (generic + unread) / total <= share:
         return None

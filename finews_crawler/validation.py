@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .items import Article
-from .pages import has_text
+from .sources.pages import has_text
 
 
 def validation_problem(article: Article) -> tuple[str, str] | None:

@@ -1,5 +1,5 @@
 from finews_crawler.categories import categorise, media_slug
-from finews_crawler.feeds import DEFAULT_FEEDS
+from finews_crawler.sources.feeds import DEFAULT_FEEDS
 
 SPECS = {feed.name: feed for feed in DEFAULT_FEEDS}
 

@@ -5,7 +5,7 @@ from scrapy.settings import Settings
 
 import finews_crawler.settings as project_settings
 from finews_crawler.config import ConfigError, FinewsConfig, YamlConfig
-from finews_crawler.feeds import DEFAULT_FEEDS
+from finews_crawler.sources.feeds import DEFAULT_FEEDS
 
 
 def settings_with(config_path=None, **cmdline):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from conftest import crawl_command, crawl_outcome, run_scrapy, server_stats
-from finews_crawler.feeds import INFO_CODE
+from finews_crawler.sources.feeds import INFO_CODE
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.site import ReplaySite
 from helpers import REPO

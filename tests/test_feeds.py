@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from finews_crawler.feeds import (
-    DEFAULT_FEEDS, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries, feed_items,
+from finews_crawler.sources.feeds import (
+    DEFAULT_FEEDS, KINDS, FeedEntry, FeedError, FeedSpec, NextPage, Rejected, decode_payload, entries,
 )
 
 ROLL = FeedSpec("roll", "roll", category="emnews", tag="东财滚动新闻")
@@ -46,10 +46,10 @@ def test_unreadable_answers_raise_a_feed_error_that_says_why(text, message):
 
 def test_rc_other_than_one_and_a_non_list_are_feed_errors():
     with pytest.raises(FeedError, match="rc=0"):
-        feed_items("roll", {"rc": 0})
+        KINDS["roll"].items({"rc": 0})
     with pytest.raises(FeedError, match="not a list"):
-        feed_items("media", {"rc": 1, "nodeList": {"a": 1}})
-    assert feed_items("market", {"rc": 1}) == []
+        KINDS["media"].items({"rc": 1, "nodeList": {"a": 1}})
+    assert KINDS["market"].items({"rc": 1}) == []
 
 
 def test_each_feed_kind_maps_its_own_key_casing():
@@ -102,8 +102,6 @@ def test_feed_spec_validation_names_the_problem():
 
 
 def test_a_fast_items_stock_list_keeps_secids_only_once_each():
-    from finews_crawler.feeds import FeedSpec, entries
-
     spec = FeedSpec("fast", "fast", column="102")
     item = {"code": "202405233083920012", "title": "t", "showTime": "2024-05-23 10:00:00", "summary": "【t】x",
             "stockList": ["1.600519", "116.00700", "1.600519", "90.BK0437", "../etc", 5, "1.600519; drop table"]}
@@ -114,11 +112,10 @@ def test_a_fast_items_stock_list_keeps_secids_only_once_each():
 
 @pytest.mark.parametrize("sort_end, cursor", [("1716429600000012", "1716429600000012"), (1716429600000012, "1716429600000012"),
                                               ("", ""), (None, ""), ("12a", ""), (True, ""), ("１２", "")])
-def test_the_fast_lists_cursor_is_its_sort_end_as_digits(sort_end, cursor):
-    from finews_crawler.feeds import next_cursor
-
+def test_the_fast_list_pages_by_its_sort_end_as_digits_and_a_column_by_number(sort_end, cursor):
     payload = {"code": "1", "data": {"sortEnd": sort_end, "fastNewsList": []}}
-    assert next_cursor("fast", payload) == cursor and next_cursor("column", payload) == ""
+    assert KINDS["fast"].next_page(3, payload) == (NextPage(4, cursor) if cursor else None)
+    assert KINDS["column"].next_page(3, payload) == NextPage(4)
 
 
 @pytest.mark.parametrize("payload, message", [
@@ -128,7 +125,5 @@ def test_the_fast_lists_cursor_is_its_sort_end_as_digits(sort_end, cursor):
     ({"code": "1", "data": []}, "data is list"),
 ])
 def test_todays_answers_that_are_not_a_success_are_feed_errors(payload, message):
-    from finews_crawler.feeds import FeedError, feed_items
-
     with pytest.raises(FeedError, match=re.escape(message)):
-        feed_items("fast", payload)
+        KINDS["fast"].items(payload)

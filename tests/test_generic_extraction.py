@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 
 from conftest import run_crawl
-from finews_crawler.feeds import INFO_CODE
-from finews_crawler.pages import GENERIC, generic_page
+from finews_crawler.sources.feeds import INFO_CODE
+from finews_crawler.sources.pages import GENERIC, PageError, generic_page
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.site import ReplaySite, Response
 from finews_crawler.summary import template_change
@@ -58,10 +58,18 @@ def test_one_sentence_items_keep_their_whole_text(replay_site):
         assert want in visible_text(generic_page(_skeleton(article)).body_html), article.info_code
 
 
+def test_a_page_that_is_not_the_listed_article_is_not_taken_for_it(replay_site):
+    article = next(a for a in _articles(replay_site) if len(visible_text(a.body)) >= RICH)
+    assert generic_page(_skeleton(article), article.title).title == article.title
+    with pytest.raises(PageError, match="is not the listed title"):
+        generic_page(_skeleton(article), "另一篇文章的标题")
+
+
 @pytest.mark.parametrize("stats, verdict", [
     ({"finews/pages/desktop": 4, "finews/extraction/generic": 6, "finews/pages/generic": 6}, True),
     ({"finews/pages/desktop": 10, "finews/extraction/generic": 4, "finews/pages/generic": 4}, False),
     ({"finews/pages/desktop": 2, "finews/errors/unknown_template": 8}, True),
+    ({"finews/pages/desktop": 2, "finews/extraction/none": 8}, True),
     ({"finews/pages/desktop": 1, "finews/extraction/generic": 3, "finews/pages/generic": 3}, False),  # too few
 ])
 def test_the_template_change_verdict_needs_most_of_enough_pages(stats, verdict):

@@ -16,8 +16,8 @@ from collections.abc import Callable
 import pytest
 
 from finews_crawler.cleaning import clean_body, strip_stock_images, unsafe_to_clean
-from finews_crawler.feeds import decode_payload
-from finews_crawler.pages import has_text
+from finews_crawler.sources.feeds import decode_payload
+from finews_crawler.sources.pages import has_text
 
 SIZE = 1_000_000  # characters: a large page, a tenth of DOWNLOAD_MAXSIZE
 RATIO = 10

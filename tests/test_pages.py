@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from parsel import Selector
 
-from finews_crawler.pages import PageError, has_text, read_text_api, share_page_for, squash
+from finews_crawler.sources.pages import PageError, has_text, read_text_api, read_page, squash
 
 
 def _page(site, code):
@@ -19,7 +19,7 @@ def _articles(site, template):
 def test_desktop_page_fields_are_read_from_the_east_money_structure(replay_site):
     for article in _articles(replay_site, "desktop"):
         _, html = _page(replay_site, article.info_code)
-        page = share_page_for(html)
+        page = read_page(html)
         assert page.template == "desktop"
         assert page.title == article.title
         assert page.time == article.page_time  # minutes only: 2022年04月28日 13:52
@@ -29,7 +29,7 @@ def test_desktop_page_fields_are_read_from_the_east_money_structure(replay_site)
 
 def test_mobile_page_fields_are_read_from_the_mobile_template(replay_site):
     for article in _articles(replay_site, "mobile"):
-        page = share_page_for(_page(replay_site, article.info_code)[1])
+        page = read_page(_page(replay_site, article.info_code)[1])
         assert (page.template, page.title, page.time, page.media) == \
             ("mobile", article.title, article.page_time, article.media)
         assert has_text(page.body_html)
@@ -37,23 +37,23 @@ def test_mobile_page_fields_are_read_from_the_mobile_template(replay_site):
 
 def test_script_shell_page_has_fields_but_an_empty_body(replay_site):
     for article in _articles(replay_site, "shell"):
-        page = share_page_for(_page(replay_site, article.info_code)[1])
+        page = read_page(_page(replay_site, article.info_code)[1])
         assert page.title == article.title and not has_text(page.body_html) and not page.withdrawn
 
 
 def test_withdrawn_page_is_recognised(replay_site):
     status, html = _page(replay_site, "NW202205312399000001")
-    assert status == 200 and share_page_for(html).withdrawn
+    assert status == 200 and read_page(html).withdrawn
 
 
 def test_a_page_of_no_known_template_is_a_page_error():
     with pytest.raises(PageError, match="no known article container"):
-        share_page_for("<html><body><div class='other'>hello</div></body></html>")
+        read_page("<html><body><div class='other'>hello</div></body></html>")
 
 
 def test_page_title_falls_back_to_the_html_title_without_the_site_suffix():
     html = "<html><head><title>标题_东方财富网</title></head><body><div id='ContentBody'><p>x</p></div></body></html>"
-    assert share_page_for(html).title == "标题"
+    assert read_page(html).title == "标题"
 
 
 def test_text_api_reads_text_or_content_and_unknown_ids():

@@ -3,7 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
-from finews_crawler.feeds import decode_payload
+from finews_crawler.sources.feeds import decode_payload
 from finews_crawler.replay.build import build_articles
 from finews_crawler.replay.site import ReplaySite
 from helpers import CORPUS, REPO

@@ -6,8 +6,8 @@ import json
 import re
 
 from finews_crawler.cleaning import clean_body
-from finews_crawler.feeds import decode_payload
-from finews_crawler.pages import has_text, share_page_for
+from finews_crawler.sources.feeds import decode_payload
+from finews_crawler.sources.pages import has_text, read_page
 from finews_crawler.replay.today import DISCLAIMER, PROMOTION, code_of, stock_list, today_body
 from helpers import visible_text
 
@@ -72,7 +72,7 @@ def test_todays_article_page_is_the_desktop_template_with_todays_junk(replay_sit
     article = next(a for a in replay_site.articles if a.template == "desktop" and a.status == "ok" and a.showtime)
     answer = replay_site.respond(f"/a/{code_of(article)}.html", {})
     assert (answer.status, answer.kind, answer.article) == (200, "page", article.info_code)
-    page = share_page_for(answer.body.decode("utf-8"))
+    page = read_page(answer.body.decode("utf-8"))
     assert (page.template, page.title, page.media) == ("desktop", article.title, article.media)
     assert PROMOTION in page.body_html and DISCLAIMER in page.body_html
     assert visible_text(clean_body(page.body_html, "https://finance.eastmoney.com/a/x.html")) == \
@@ -81,8 +81,8 @@ def test_todays_article_page_is_the_desktop_template_with_todays_junk(replay_sit
 
 def test_a_script_shell_article_has_an_empty_desktop_body_and_a_full_mobile_page(replay_site):
     shell = next(a for a in replay_site.articles if a.template == "shell" and a.status == "ok")
-    desktop = share_page_for(replay_site.respond(f"/a/{code_of(shell)}.html", {}).body.decode("utf-8"))
-    mobile = share_page_for(replay_site.respond(f"/m/a/{code_of(shell)}.html", {}).body.decode("utf-8"))
+    desktop = read_page(replay_site.respond(f"/a/{code_of(shell)}.html", {}).body.decode("utf-8"))
+    mobile = read_page(replay_site.respond(f"/m/a/{code_of(shell)}.html", {}).body.decode("utf-8"))
     assert not has_text(desktop.body_html)
     assert mobile.template == "mobile" and has_text(mobile.body_html) and mobile.title == shell.title
 
@@ -91,7 +91,7 @@ def test_missing_and_withdrawn_articles_on_todays_pages(replay_site):
     assert replay_site.respond("/a/202205312399000002.html", {}).status == 404
     assert replay_site.respond("/a/999999999999999999.html", {}).status == 404
     withdrawn = replay_site.respond("/a/202205312399000001.html", {})
-    assert withdrawn.status == 200 and share_page_for(withdrawn.body.decode("utf-8")).withdrawn
+    assert withdrawn.status == 200 and read_page(withdrawn.body.decode("utf-8")).withdrawn
 
 
 def test_todays_junk_is_cleaned_away(corpus_posts):

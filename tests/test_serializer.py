@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import os
 import pickle
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, strategies as st
 from scrapy import Request
 
 from conftest import run_crawl, server_stats
+from finews_crawler.config import FinewsConfig
 from finews_crawler.distributed import serializer
 from finews_crawler.distributed.scheduler import is_shared
 from finews_crawler.distributed.serializer import QueueEntryError
-from finews_crawler.feeds import FeedEntry
+from finews_crawler.sources.feeds import FeedEntry
 from finews_crawler.spiders.finews import FinewsSpider
+from test_config import settings_with
 
 ENTRY = FeedEntry("NW202204282363799455", "标题", "2022-04-28 13:52:55", "中国市场监管新闻网", "摘要", ["media", "roll"])
 
@@ -63,11 +66,13 @@ def test_anything_but_an_article_entry_is_rejected_with_the_reason(name):
 
 def test_only_first_article_fetches_are_shared():
     spider = FinewsSpider()
-    article = Request("http://h/x", callback=spider.parse_article, cb_kwargs={"entry": ENTRY.to_dict()})
+    spider.config = replace(FinewsConfig.from_settings(settings_with()), page_base="http://h", mobile_base="http://m")
+    article = spider.article_request(ENTRY)
     assert is_shared(article)
     assert not is_shared(article.replace(meta={"retry_times": 1}))
     assert not is_shared(Request("http://h/feed", callback=spider.parse_feed, meta={"finews_local": True}))
-    assert not is_shared(Request("http://h/text", callback=spider.parse_text_api, meta={"finews_local": True}))
+    fallback = spider._page_request(ENTRY.to_dict(), 1, None)
+    assert fallback.url.startswith("http://m/a/") and not is_shared(fallback)  # a fallback page stays here
 
 
 @pytest.mark.e2e

@@ -9,7 +9,7 @@ from urllib.request import urlopen
 import pytest
 
 from conftest import run_crawl, server_stats
-from finews_crawler.feeds import DEFAULT_FEEDS, TODAY_FEEDS
+from finews_crawler.sources.feeds import DEFAULT_FEEDS, TODAY_FEEDS
 from helpers import post_body, read_post, visible_text
 
 pytestmark = pytest.mark.e2e
@@ -108,3 +108,31 @@ def test_the_fast_lists_stock_list_is_stored_on_the_article_as_given(tmp_path, r
     assert stored[roll.info_code] == stock_list(marked) == ["1.600519", "90.BK0437"]
     fast = [a for a in site.articles if "roll" in a.feeds and a.info_code in stored]
     assert all(stored[a.info_code] == stock_list(a) for a in fast)
+
+
+def test_an_article_whose_pages_have_no_article_in_them_is_settled_as_gone_not_an_error(tmp_path, replay_site):
+    """SOURCE-SITE.md §6: a page without #ContentBody is a missing article (here an error page in the site's chrome)."""
+    from dataclasses import replace
+
+    from finews_crawler.replay.server import ReplayServer
+    from finews_crawler.replay.site import Response
+
+    gone = next(a for a in replay_site.articles if "roll" in a.feeds and a.status == "ok" and a.showtime)
+    error_page = Response(200, "text/html; charset=utf-8", (
+        "<html><head><title>页面不存在_东方财富网</title></head><body><nav><a href='/'>首页</a> <a href='/x'>财经</a>"
+        "</nav><div class='error'><p>抱歉，您访问的页面不存在或已删除，请返回首页浏览更多资讯。</p></div>"
+        "<footer>东方财富网版权所有</footer></body></html>").encode(), "page")
+    site = replace(replay_site, overrides={})
+    site.respond = lambda path, query: error_page if path.endswith(f"/a/{gone.info_code[2:]}.html") \
+        else replay_site.respond(path, query)
+    with ReplayServer(site) as server:
+        settings = _settings(tmp_path, server.url)
+        returncode, log, stats = run_crawl(tmp_path, settings)
+        assert returncode == 0, log[-2000:]
+        assert stats["finews/dropped/not_found"] >= 1 and stats["finews/extraction/none"] == 1
+        assert not {k: v for k, v in stats.items() if k.startswith("finews/errors/")}
+        assert f"{gone.info_code}: no article in any of its pages" in log
+        assert gone.info_code not in _posts(tmp_path)
+        urlopen(f"{server.url}/__reset").close()
+        assert run_crawl(tmp_path, settings)[0] == 0
+        assert set(server_stats(server)["kinds"]) <= {"fast", "column", "other"}  # settled: not fetched again

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..attribution import render_attribution, split_attribution
 from ..cleaning import clean_name
 from ..items import Article
-from ..pages import has_text
+from ..sources.pages import has_text
 from ..stats import drop
 from . import StatsPipeline
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from ..feeds import INFO_CODE
+from ..sources.feeds import INFO_CODE
 from . import today
 
 # Today's article pages (SOURCE-SITE.md §6): `/a/{code}.html`, and `/m/a/{code}.html` standing in for the mobile host.

@@ -1,4 +1,4 @@
-"""The `finews` spider: feeds first, then each listed article's share page once.
+"""The `finews` spider: feeds first, then each listed article's page once.
 
 Every configured feed is paged through and its entries are merged by
 infoCode (one article, however many feeds list it).  An entry whose feed
@@ -7,7 +7,8 @@ so its share page is requested at once, while paging goes on; an entry
 only the roll feed lists so far waits until every feed is read (the engine
 goes idle), in case a media-naming feed lists it too.  Each share page is
 requested once, carrying the merged feed facts.  The spider only decides
-what to fetch; reading a page is `finews_crawler.pages`'s job.
+what to fetch and when; what a feed or page is and how it reads is
+`finews_crawler.sources`'s business.
 """
 
 from __future__ import annotations
@@ -31,20 +32,22 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from ..config import ConfigError, FinewsConfig
 from ..dates import parse_beijing_time
-from ..feeds import (INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries,
-                     feed_items, next_cursor)
 from ..items import Article
 from ..offsite import OffsiteRequest
-from ..pages import PageError, PageFields, decode_undeclared, generic_page, has_text, read_text_api, share_page_for
 from ..replay.server import REPLAY_HOST, ReplayServer
 from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
 from ..schema import closest
+from ..sources.articles import Endpoint, endpoints
+from ..sources.feeds import INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
+from ..sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
 from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
 from ..storage import ArticleStore
 
 logger = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
+# A page with no article in it, where that means the article is missing (`Endpoint.missing_without_body`).
+MISSING = PageFields(template="missing")
 MAX_QUEUED = 2000  # share-page requests waiting in memory before feed paging waits for them
 DISPATCH_CHUNK = 500  # held (roll-only) articles handed to the engine at a time
 
@@ -165,7 +168,7 @@ class FinewsSpider(Spider):
         try:
             payload = decode_payload(response.text if isinstance(response, TextResponse)
                                      else response.body.decode("utf-8", "replace"))
-            items, cursor = feed_items(spec.kind, payload), next_cursor(spec.kind, payload)
+            items, following = spec.endpoint.items(payload), spec.endpoint.next_page(page, payload)
         except FeedError as exc:
             count_error(self.crawler.stats, "feed")
             self.logger.error("Feed %s page %d unreadable (%s): %s", feed, page, response.url, exc)
@@ -186,10 +189,9 @@ class FinewsSpider(Spider):
             else:
                 self._collect(entry)
         all_known = bool(codes) and known == codes
-        paged_on = bool(cursor) or spec.kind != "fast"  # the fast list pages by cursor: none, no older page
-        if items and page < self.config.max_pages and not all_known and paged_on:
+        if items and page < self.config.max_pages and not all_known and following is not None:
             await self._wait_for_room()
-            yield self._feed_request(spec, page + 1, cursor)
+            yield self._feed_request(spec, following.page, following.cursor)
         # An article whose feed names its media is settled: no later listing can change its
         # category, so it is fetched now, while the feeds are still being paged.
         ready = [self._pending.pop(code) for code in codes - known
@@ -307,30 +309,67 @@ class FinewsSpider(Spider):
     # -- articles --------------------------------------------------------------
 
     def article_request(self, entry: FeedEntry) -> Request:
-        """The request for an article's page, built from its entry with this process's configuration."""
-        return Request(
-            self.config.article_url(entry.info_code),
-            callback=self.parse_article,
-            errback=self.article_failed,
-            cb_kwargs={"entry": entry.to_dict()},
-        )
+        """The request for an article's first page, built from its entry with this process's configuration."""
+        return self._page_request(entry.to_dict(), 0, None)
 
-    def _read(self, read: Callable[[str], PageFields], response: Response, code: str,
-              error: str) -> PageFields | None:
-        """Read a response with a page object; count and log whatever makes it unusable."""
+    def _page_request(self, entry: dict[str, Any], step: int, shell: PageFields | None) -> Request:
+        """The request for endpoint `step` of an article; `shell`: what its earlier page said, without a body."""
+        endpoint = endpoints(self.config.bases(), entry["info_code"])[step]
+        return Request(endpoint.url, callback=self.parse_article, errback=self.article_failed,
+                       cb_kwargs={"entry": entry, "step": step, "shell": asdict(shell) if shell else None},
+                       meta={"finews_local": True} if step else {})  # distributed: a fallback stays here
+
+    def parse_article(self, response: Response, entry: dict[str, Any], step: int = 0,
+                      shell: dict[str, Any] | None = None) -> Iterator[Article | Request]:
+        """An article's page: its body makes the article; without one, the next endpoint stands in."""
+        code = entry["info_code"]
+        chain = endpoints(self.config.bases(), code)
+        earlier = PageFields(**shell) if shell else None
+        page = self._read(chain[step], response, entry)
+        if page is None:
+            return
+        if page is not MISSING:
+            page = page.under(earlier)
+            if has_text(page.body_html):
+                yield self._article(entry, page, chain[0].url)
+                return
+        if step + 1 < len(chain):
+            yield self._page_request(entry, step + 1, earlier if page is MISSING else page)
+        elif page is MISSING and earlier is None:
+            self._gone[code] = "not_found"
+            count_drop(self.crawler.stats, "not_found")
+            self.crawler.stats.inc_value("finews/extraction/none")
+            self.logger.info("%s: no article in any of its pages (%s)", code, ", ".join(e.url for e in chain))
+        else:  # no body anywhere: validation drops it as empty
+            yield self._article(entry, earlier if page is MISSING else page, chain[0].url)
+
+    def _read(self, endpoint: Endpoint, response: Response, entry: dict[str, Any]) -> PageFields | None:
+        """Read a response as `endpoint` says; None when it is settled or unusable (counted and logged),
+        MISSING when this page has no article and the next endpoint should be tried."""
+        code = entry["info_code"]
         if not isinstance(response, TextResponse):
             count_error(self.crawler.stats, "not_text")
             self.logger.error("%s: answer is not text (%s, %s)", code, response.headers.get("Content-Type"), response.url)
             return None
         text = _page_text(response)
         try:
-            page = read(text)
+            page = endpoint.read(text)
         except PageError as exc:
-            page = self._read_generic(text, code, response.url) if read is share_page_for else None
-            if page is None:
-                count_error(self.crawler.stats, error)
+            if not endpoint.page:
+                count_error(self.crawler.stats, endpoint.name)
                 self.logger.error("%s: %s (%s)", code, exc, response.url)
                 return None
+            try:
+                page = generic_page(text, entry["title"])
+            except PageError as generic_exc:
+                if endpoint.missing_without_body:
+                    self.logger.info("%s: no article in %s (%s)", code, response.url, generic_exc)
+                    return MISSING
+                count_error(self.crawler.stats, "unknown_template")
+                self.logger.error("%s: %s (%s)", code, generic_exc, response.url)
+                return None
+            self.crawler.stats.inc_value("finews/extraction/generic")
+            self.logger.warning("%s: no known page template; the generic extractor read it (%s)", code, response.url)
         if page.withdrawn:
             self._gone[code] = "withdrawn"
             count_drop(self.crawler.stats, "withdrawn")
@@ -338,57 +377,6 @@ class FinewsSpider(Spider):
             return None
         self.crawler.stats.inc_value(f"finews/pages/{page.template}")
         return page
-
-    def _read_generic(self, text: str, code: str, url: str) -> PageFields | None:
-        """A page no template knows: the generic extractor's article, flagged and counted (or None)."""
-        try:
-            page = generic_page(text)
-        except PageError:
-            return None
-        self.crawler.stats.inc_value("finews/extraction/generic")
-        self.logger.warning("%s: no known page template; the generic extractor read it (%s)", code, url)
-        return page
-
-    def parse_article(self, response: Response, entry: dict[str, Any], mobile: bool = False) -> Iterator[Article | Request]:
-        """An article page; an empty body falls back to today's mobile page, else to the 2021 text API."""
-        code = entry["info_code"]
-        page = self._read(share_page_for, response, code, "unknown_template")
-        if page is None:
-            return
-        if has_text(page.body_html):
-            yield self._article(entry, page, response.url)
-            return
-        if self.config.mobile_base and not mobile:
-            yield Request(f"{self.config.mobile_base}/a/{code[2:]}.html", callback=self.parse_article,
-                          errback=self.article_failed, cb_kwargs={"entry": entry, "mobile": True},
-                          meta={"finews_local": True})
-            return
-        if not self.config.api_base:  # no body anywhere: validation drops it as empty
-            yield self._article(entry, page, response.url)
-            return
-        yield Request(
-            f"{self.config.api_base}/NewsData/GetNewsText.do?id={code}",
-            callback=self.parse_text_api,
-            errback=self.article_failed,
-            cb_kwargs={"entry": entry, "page": asdict(page), "page_url": response.url},
-            meta={"finews_local": True},  # distributed: a fallback stays with the process that read the page
-        )
-
-    def parse_text_api(self, response: Response, entry: dict[str, Any], page: dict[str, Any],
-                       page_url: str) -> Iterator[Article]:
-        api = self._read(read_text_api, response, entry["info_code"], "text_api")
-        if api is None:
-            return
-        shell = PageFields(**page)
-        merged = replace(
-            shell,
-            template=f"{shell.template}+text_api",
-            title=shell.title or api.title,
-            time=shell.time or api.time,
-            media=shell.media or api.media,
-            body_html=api.body_html,
-        )
-        yield self._article(entry, merged, page_url)
 
     def _article(self, entry: dict[str, Any], page: PageFields, url: str) -> Article:
         """Feed facts win over the page's: the feed time has seconds, the feed media is authoritative."""

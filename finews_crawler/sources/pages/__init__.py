@@ -1,0 +1,35 @@
+"""Article pages: the templates finews knows (one module each) and the generic extractor for the rest.
+
+A new layout from the source is one more module with its `Template`,
+added to `TEMPLATES`.
+"""
+
+from __future__ import annotations
+
+from parsel import Selector
+
+from . import desktop, mobile
+from .generic import GENERIC, generic_page
+from .markup import decode_undeclared, has_text, inner_html, squash
+from .template import PageError, PageFields, Template, is_withdrawn_notice, read_template
+from .text_api import read_text_api
+
+__all__ = ["GENERIC", "TEMPLATES", "PageError", "PageFields", "Template", "decode_undeclared", "generic_page",
+           "has_text", "inner_html", "read_page", "read_text_api", "squash"]
+
+TEMPLATES: tuple[Template, ...] = (desktop.TEMPLATE, mobile.TEMPLATE)
+
+
+def read_page(html: str) -> PageFields:
+    """Pick the template an article page uses and read it.
+
+    A page with none of the known body containers is either a withdrawn
+    notice (counted as such) or a layout we do not know (a `PageError`).
+    """
+    selector = Selector(text=html)
+    for template in TEMPLATES:
+        if selector.css(template.body):
+            return read_template(selector, template)
+    if is_withdrawn_notice(selector):
+        return PageFields(template="withdrawn", withdrawn=True)
+    raise PageError("no known article container (#ContentBody, article#zwtext)")

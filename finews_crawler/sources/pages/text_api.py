@@ -1,0 +1,38 @@
+"""The 2021 text API (SOURCE-SITE.md §3): an article's body as JSON, when its share page has none."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .markup import squash
+from .template import PageError, PageFields
+
+
+def url(api_base: str, info_code: str) -> str:
+    return f"{api_base}/NewsData/GetNewsText.do?id={info_code}"
+
+
+def read_text_api(text: str) -> PageFields:
+    """Read a `GetNewsText.do` answer; the body is in `text` or in `content`."""
+    try:
+        payload: Any = json.loads(text.strip().lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise PageError(f"text API answer is not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise PageError("text API answer is not a JSON object")
+    body = payload.get("text") or payload.get("content") or ""
+    if payload.get("rc") != 1 or not isinstance(body, str):
+        return PageFields(template="text_api", withdrawn=True)
+
+    def field(name: str) -> str:
+        value = payload.get(name)
+        return squash(value) if isinstance(value, str) else ""
+
+    return PageFields(
+        template="text_api",
+        title=field("title"),
+        time=field("showtime"),
+        media=field("medianame"),
+        body_html=body,
+    )
