@@ -60,11 +60,12 @@ def export_hugo(rows: Iterable[ArticleRow], folder: ExportFolder) -> ExportRepor
 
 
 def row_record(row: ArticleRow) -> dict[str, Any]:
-    """Every stored column, times as ISO 8601 (UTC)."""
+    """Every stored column, times as ISO 8601 (UTC), and the securities the article names."""
     record = {}
     for column in ArticleRow.__table__.columns:
         value = getattr(row, column.key)
         record[column.key] = value.isoformat() if isinstance(value, datetime) else value
+    record["securities"] = [security.to_dict() for security in row.securities]
     return record
 
 

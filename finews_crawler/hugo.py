@@ -15,7 +15,7 @@ from typing import Any
 
 from .dates import BEIJING
 from .jekyll import (PostSource, category_title, dump_front_matter, escape_markdown, escape_template_syntax, post_facts,
-                     published_time)
+                     published_time, security_facts)
 
 CONTENT_DIR = "content/posts"
 
@@ -31,6 +31,7 @@ def hugo_front_matter(post: PostSource) -> dict[str, Any]:
         "slug": post.info_code,
         "categories": [post.category],
         "tags": list(post.tags),
+        **security_facts(post),  # `stocks` and `sectors` are taxonomies in the shipped hugo.yaml
         **post_facts(post, "summary"),
     }
     # Hugo renders a front-matter summary as Markdown (list pages, RSS): a digest is text, so escape it.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .securities import Security
+
 
 @dataclass
 class Article:
@@ -33,3 +35,4 @@ class Article:
     source: str = ""
     category: str = ""
     tags: list[str] = field(default_factory=list)
+    securities: list[Security] = field(default_factory=list)  # what the raw body and stockList name (securities.py)

@@ -16,6 +16,7 @@ from urllib.parse import quote
 import yaml
 
 from .dates import BEIJING, format_post_date
+from .securities import Security, split_by_kind
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>{}()#!|])")
 # Characters a YAML reader folds or rejects unless they are escaped in double quotes.
@@ -46,6 +47,7 @@ class PostSource(Protocol):
     digest: str
     body: str
     share_url: str
+    securities: list[Security]
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,14 @@ def post_facts(post: PostSource, digest_key: str) -> dict[str, Any]:
     return facts
 
 
+def security_facts(post: PostSource) -> dict[str, Any]:
+    """`stocks:` and `sectors:` (display symbols) and `security_names:` (symbol → name), each only when there is one."""
+    stocks, sectors = split_by_kind(post.securities)
+    names = {security.symbol: security.name for security in post.securities if security.name}
+    facts = {"stocks": stocks, "sectors": sectors, "security_names": names}
+    return {key: value for key, value in facts.items() if value}
+
+
 def front_matter(post: PostSource) -> dict[str, Any]:
     """The front matter fields, in the original site's order, then ours."""
     return {
@@ -105,6 +115,7 @@ def front_matter(post: PostSource) -> dict[str, Any]:
         "date": format_post_date(published_time(post)),
         "categories": post.category,
         "tags": list(post.tags),
+        **security_facts(post),
         **post_facts(post, "excerpt"),
         "render_with_liquid": False,
     }
@@ -140,4 +151,16 @@ def category_page_path(slug: str) -> str:
 def render_category_page(slug: str, title: str) -> str:
     """The page a post's 返回 link points to: the `category` layout lists the slug's posts."""
     data = {"layout": "category", "title": title, "category": slug, "permalink": f"/category/{slug}.html"}
+    return f"---\n{dump_front_matter(data)}---\n"
+
+
+def security_page_path(symbol: str) -> str:
+    return f"stock/{symbol}.html"
+
+
+def render_security_page(security: Security) -> str:
+    """A security's page (`stock/{symbol}.html`): the `stock` layout lists the posts naming it."""
+    title = f"{security.name}（{security.symbol}）" if security.name else security.symbol
+    data = {"layout": "stock", "title": title, "symbol": security.symbol, "kind": security.kind,
+            "permalink": f"/{security_page_path(security.symbol)}"}
     return f"---\n{dump_front_matter(data)}---\n"

@@ -8,6 +8,7 @@ Every call blocks (database, disk); callers run it off the reactor thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .export import ExportError, ExportFolder
 from .items import Article
 from .jekyll import (PostSource, SiteLinks, category_page_path, category_title, post_filename,
-                     render_category_page, render_post)
+                     render_category_page, render_post, render_security_page, security_page_path)
 from .rotation import POSTS_DIR, Rotation, archived
 from .storage import ArticleRow, ArticleStore, Outcome
 
@@ -30,6 +31,7 @@ def row_values(item: Article, post: str, post_path: str) -> dict[str, Any]:
         "template": item.template, "url": item.url,
         "share_url": item.share_url, "body_raw": item.body_raw, "body": item.body, "post": post,
         "post_path": post_path, "fetched_at": item.fetched_at,
+        "securities": [security.to_dict() for security in item.securities],  # the link table's rows (storage.py)
     }
 
 
@@ -50,6 +52,7 @@ class Publisher:
         self.links = links
         self.rotation = rotation
         self._category_pages: set[str] = set()
+        self._security_pages: set[str] = set()
 
     def publish(self, item: Article) -> Published:
         """Publish one article; a database error is raised."""
@@ -103,7 +106,7 @@ class Publisher:
             return Published(outcome, post_written=False)
         try:
             self.write_post(path, post, outcome.previous_post_path)
-            self.ensure_category_page(item)
+            self.ensure_pages(item)
         except ExportError as exc:
             return Published(outcome, post_written=False, export_error=str(exc))
         return Published(outcome, post_written=True)
@@ -129,7 +132,7 @@ class Publisher:
     def export_row(self, row: ArticleRow) -> bool:
         """Write a stored row's post as stored, and its category page; False if the post was already so."""
         written = self.write_post(row.post_path, row.post)
-        self.ensure_category_page(row)
+        self.ensure_pages(row)
         return written
 
     def _post_exists(self, path: str) -> bool:
@@ -151,12 +154,19 @@ class Publisher:
                 self.folder.remove(other)
         return not unchanged
 
-    def ensure_category_page(self, post: PostSource) -> None:
-        """Write the post's `category/{slug}.html` once; an existing page (perhaps edited) is kept."""
+    def ensure_pages(self, post: PostSource) -> None:
+        """Write the post's `category/{slug}.html` and a `stock/{symbol}.html` per security it names, each once;
+        an existing page (perhaps edited) is kept."""
+        self._ensure(self._category_pages, post.category, category_page_path(post.category),
+                     lambda: render_category_page(post.category, category_title(post)))
+        for security in post.securities:
+            self._ensure(self._security_pages, security.symbol, security_page_path(security.symbol),
+                         lambda: render_security_page(security))
+
+    def _ensure(self, done: set[str], key: str, path: str, render: Callable[[], str]) -> None:
         assert self.folder is not None
-        if post.category in self._category_pages:
+        if key in done:
             return
-        path = category_page_path(post.category)
         if not self.folder.exists(path):
-            self.folder.write(path, render_category_page(post.category, category_title(post)))
-        self._category_pages.add(post.category)
+            self.folder.write(path, render())
+        done.add(key)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -21,15 +22,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Engine, String, Text, bindparam, create_engine, delete, event, select, text, update
+from sqlalchemy import (JSON, Boolean, DateTime, Engine, ForeignKey, Index, Integer, String, Text, bindparam, create_engine, delete,
+                        event, func, or_, select, text, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .dates import format_feed_time
 from .files import open_regular
+from .securities import Security
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -84,10 +87,50 @@ class ArticleRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    links: Mapped[list[ArticleSecurityRow]] = relationship(lazy="selectin", viewonly=True,
+                                                           order_by="ArticleSecurityRow.position")
+
     @property
     def published(self) -> datetime:
         """The name renderers read (`jekyll.PostSource`)."""
         return self.published_at
+
+    @property
+    def securities(self) -> list[Security]:
+        """The securities the article names, in the order it names them (`jekyll.PostSource`)."""
+        return [Security(link.secid, link.security.symbol, link.security.kind, link.name or link.security.name)
+                for link in self.links]
+
+
+# What a user may name a security by (no LIKE wildcard, nothing else).
+SECURITY_TOKEN = re.compile(r"^[A-Z0-9]{1,12}(?:\.[A-Z0-9]{1,12})?$", re.ASCII)
+
+
+class SecurityRow(Base):
+    """A security some article names (`securities.Security`): the secid is the key, the symbol what readers use."""
+
+    __tablename__ = "securities"
+
+    secid: Mapped[str] = mapped_column(String(20), primary_key=True)
+    symbol: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200), default="")  # the latest name an article gave it
+
+
+class ArticleSecurityRow(Base):
+    """An article names a security.  `published_at` is the article's, so that "articles naming X,
+    newest first" reads one index range (secid, published_at) on SQLite and PostgreSQL alike."""
+
+    __tablename__ = "article_securities"
+    __table_args__ = (Index("ix_article_securities_secid_published", "secid", "published_at"),)
+
+    info_code: Mapped[str] = mapped_column(String(40), ForeignKey("articles.info_code", ondelete="CASCADE"),
+                                           primary_key=True)
+    secid: Mapped[str] = mapped_column(String(20), ForeignKey("securities.secid"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")  # as this article names it
+    position: Mapped[int] = mapped_column(Integer, default=0)  # the order the article names them in
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    security: Mapped[SecurityRow] = relationship(lazy="joined", viewonly=True)
 
 
 CHUNK = 500  # infoCodes per IN (…) list
@@ -183,7 +226,7 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
 
 
 # The newest migration (`migrations/versions/`); a test checks it against Alembic's own head.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def at_head(engine: Engine) -> bool:
@@ -304,6 +347,8 @@ class ArticleStore:
 
     def _upsert_group(self, group: list[dict[str, Any]]) -> list[Outcome]:
         articles = ArticleRow.__table__
+        named = {values["info_code"]: values.get("securities", []) for values in group}
+        group = [{k: v for k, v in values.items() if k != "securities"} for values in group]
         codes = [values["info_code"] for values in group]
         with self.engine.begin() as connection:
             before = {row.info_code: row for row in connection.execute(
@@ -318,6 +363,7 @@ class ArticleStore:
             changed = [values for values in group if values["info_code"] not in unchanged]
             if changed:
                 connection.execute(self._upsert_statement(articles, UPDATED_COLUMNS), changed)
+                self._link_securities(connection, changed, named)
             # Stored is settled, whether the content changed or not: neither gone nor pending any more.
             connection.execute(delete(GoneRow.__table__).where(GoneRow.__table__.c.info_code.in_(codes)))
             connection.execute(delete(PendingRow.__table__).where(PendingRow.__table__.c.info_code.in_(codes)))
@@ -331,6 +377,64 @@ class ArticleStore:
             else:
                 outcomes.append(Outcome("updated", old.post_path if old.post_path != values["post_path"] else None))
         return outcomes
+
+    def _link_securities(self, connection: Any, rows: list[dict[str, Any]], named: dict[str, list[dict[str, Any]]]) -> None:
+        """Replace the securities these articles name (their links), adding securities not seen before."""
+        links = ArticleSecurityRow.__table__
+        for chunk in _chunks([values["info_code"] for values in rows]):
+            connection.execute(delete(links).where(links.c.info_code.in_(chunk)))
+        securities: dict[str, dict[str, Any]] = {}
+        for values in rows:
+            for item in named[values["info_code"]]:
+                known = securities.setdefault(item["secid"], dict(item))
+                known["name"] = item["name"] or known["name"]
+        if not securities:
+            return
+        table = SecurityRow.__table__
+        statement = self._insert(table)
+        connection.execute(statement.on_conflict_do_update(index_elements=[table.c.secid], set_={
+            "symbol": statement.excluded.symbol, "kind": statement.excluded.kind,
+            "name": func.coalesce(func.nullif(statement.excluded.name, ""), table.c.name)}), list(securities.values()))
+        connection.execute(links.insert(), [
+            {"info_code": values["info_code"], "secid": item["secid"], "name": item["name"], "position": position,
+             "published_at": values["published_at"]}
+            for values in rows for position, item in enumerate(named[values["info_code"]])])
+
+    def securities_of(self, info_code: str) -> list[dict[str, Any]]:
+        """The securities an article names (secid, symbol, kind, name as the article gives it), in its order."""
+        links, table = ArticleSecurityRow.__table__, SecurityRow.__table__
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(
+                select(table.c.secid, table.c.symbol, table.c.kind, links.c.name)
+                .join(links, links.c.secid == table.c.secid).where(links.c.info_code == info_code)
+                .order_by(links.c.position))]
+
+    def secids(self, wanted: Iterable[str]) -> dict[str, list[str]]:
+        """The stored secids each of `wanted` means: a symbol (any case: `600519.sh`), a secid (`1.600519`),
+        or a bare code (`600519`, in every market); [] for one no stored article names."""
+        table = SecurityRow.__table__
+        found: dict[str, list[str]] = {}
+        with self.engine.connect() as connection:
+            for token in wanted:
+                upper = token.strip().upper()
+                if not SECURITY_TOKEN.fullmatch(upper):
+                    found[token] = []
+                    continue
+                conditions = [func.upper(table.c.symbol) == upper, func.upper(table.c.secid) == upper]
+                if "." not in upper:
+                    conditions += [func.upper(table.c.symbol).like(f"{upper}.%"),
+                                   func.upper(table.c.secid).like(f"%.{upper}")]
+                found[token] = list(connection.scalars(select(table.c.secid).where(or_(*conditions))
+                                                       .order_by(table.c.secid)))
+        return found
+
+    def naming(self, secids: Iterable[str], limit: int | None = None) -> list[str]:
+        """The infoCodes of the articles naming any of these secids, newest first (the (secid, published_at) index)."""
+        links = ArticleSecurityRow.__table__
+        query = (select(links.c.info_code, links.c.published_at).where(links.c.secid.in_(list(secids))).distinct()
+                 .order_by(links.c.published_at.desc(), links.c.info_code).limit(limit))
+        with self.engine.connect() as connection:
+            return list(dict.fromkeys(connection.scalars(query)))
 
     def mark_exported(self, codes: Iterable[str]) -> None:
         """The posts of these rows are in the export folder now."""
@@ -412,11 +516,16 @@ class ArticleStore:
         with Session(self.engine) as session:
             return {code: reason for code, reason in session.execute(select(GoneRow.info_code, GoneRow.reason))}
 
-    def rows(self, since: datetime | None = None, batch: int = 500) -> Iterator[ArticleRow]:
-        """Every stored article (published at or after `since`), oldest first, streamed in batches."""
+    def rows(self, since: datetime | None = None, batch: int = 500,
+             naming: Sequence[str] | None = None) -> Iterator[ArticleRow]:
+        """Every stored article (published at or after `since`; naming one of the secids `naming`),
+        oldest first, streamed in batches."""
         query = select(ArticleRow).order_by(ArticleRow.published_at, ArticleRow.info_code)
         if since is not None:
             query = query.where(ArticleRow.published_at >= since)
+        if naming is not None:
+            links = ArticleSecurityRow.__table__
+            query = query.where(ArticleRow.info_code.in_(select(links.c.info_code).where(links.c.secid.in_(naming))))
         with Session(self.engine) as session:
             for row in session.scalars(query.execution_options(yield_per=batch)):
                 yield row

@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 
 from finews_crawler.cleaning import HIDDEN_STYLE, strip_stock_images
 from finews_crawler.dates import BEIJING
+from finews_crawler.securities import Security
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
@@ -71,6 +72,7 @@ class SamplePost:
     digest: str = ""
     body: str = '<p>正文</p>\n<p class="em_media">（文章来源：中国市场监管新闻网）</p>'
     share_url: str = "http://share.example/html_News/NewsShare.html?infoCode=NW202204282363799455"
+    securities: list[Security] = field(default_factory=list)
 
 
 @contextmanager

@@ -61,7 +61,7 @@ def test_jsonl_export_has_one_line_per_article_with_every_stored_column(tmp_path
     lines = (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     assert report.articles == len(lines) == 2
     records = [json.loads(line) for line in lines]
-    assert set(records[0]) == {column.key for column in ArticleRow.__table__.columns}
+    assert set(records[0]) == {column.key for column in ArticleRow.__table__.columns} | {"securities"}
     assert records[1]["tags"] == ["证券时报新闻"] and records[1]["published_at"] == "2022-04-28T01:00:00+00:00"
 
 

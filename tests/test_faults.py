@@ -74,8 +74,9 @@ def test_a_crawl_killed_at_a_random_point_leaves_whole_posts_and_a_consistent_da
         if (tmp_path / "db.sqlite3").exists():
             with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
                 assert connection.execute("pragma integrity_check").fetchone() == ("ok",)
-                exported = {code for (code,) in connection.execute(
-                    "select info_code from articles where post_exported")}
+                migrated = connection.execute("select 1 from sqlite_master where name = 'articles'").fetchone()
+                exported = {code for (code,) in connection.execute(  # killed before the schema: nothing stored
+                    "select info_code from articles where post_exported")} if migrated else set()
             assert exported <= {p.stem.split("-", 3)[3] for p in posts.glob("*.md")}
         returncode, log, _ = run_crawl(tmp_path, settings)
         assert returncode == 0, log[-3000:]

@@ -215,3 +215,73 @@ def test_a_database_made_before_migration_0004_gains_an_empty_stock_list(databas
     store = ArticleStore(engine)
     assert store.get("NW202204282363799455").stock_list == []
     store.close()
+
+
+MOUTAI = {"secid": "1.600519", "symbol": "600519.SH", "kind": "stock", "name": "贵州茅台"}
+TENCENT = {"secid": "116.00700", "symbol": "00700.HK", "kind": "stock", "name": "腾讯控股"}
+LIQUOR = {"secid": "90.BK0477", "symbol": "BK0477", "kind": "sector", "name": "酿酒行业"}
+
+
+def _named(code: str, day: int, *securities: dict) -> dict:
+    return values(info_code=code, published_at=datetime(2022, 4, day, 9, tzinfo=BEIJING), post=f"{code} {securities}",
+                  post_path=f"_posts/{code}.md", securities=list(securities))
+
+
+def test_the_securities_an_article_names_are_stored_with_it_in_its_order(store):
+    store.upsert(_named("NW2022042800000001", 28, TENCENT, MOUTAI))
+    assert store.securities_of("NW2022042800000001") == [
+        {k: v for k, v in TENCENT.items()}, {k: v for k, v in MOUTAI.items()}]
+    assert [s.symbol for s in store.get("NW2022042800000001").securities] == ["00700.HK", "600519.SH"]
+
+
+def test_an_update_replaces_the_links_and_a_later_name_wins_an_empty_one_does_not(store):
+    store.upsert(_named("NW2022042800000001", 28, MOUTAI, LIQUOR))
+    store.upsert(_named("NW2022042800000001", 28, {**MOUTAI, "name": "茅台"}))
+    store.upsert(_named("NW2022042900000001", 29, {**MOUTAI, "name": ""}))
+    assert store.securities_of("NW2022042800000001") == [{**MOUTAI, "name": "茅台"}]
+    with store.engine.connect() as connection:
+        assert connection.execute(text("select name from securities where secid = '1.600519'")).scalar() == "茅台"
+
+
+def test_articles_naming_a_security_come_newest_first(store):
+    store.upsert_many([_named("NW2022042600000001", 26, MOUTAI), _named("NW2022042800000001", 28, MOUTAI, LIQUOR),
+                       _named("NW2022042700000001", 27, TENCENT)])
+    assert store.naming(["1.600519"]) == ["NW2022042800000001", "NW2022042600000001"]
+    assert store.naming(["1.600519", "116.00700"], limit=2) == ["NW2022042800000001", "NW2022042700000001"]
+    since = datetime(2022, 4, 27, tzinfo=BEIJING)
+    assert [row.info_code for row in store.rows(since, naming=["90.BK0477", "116.00700"])] == [
+        "NW2022042700000001", "NW2022042800000001"]
+
+
+@pytest.mark.parametrize("token, secids", [
+    ("600519.SH", ["1.600519"]), ("600519.sh", ["1.600519"]), ("1.600519", ["1.600519"]), ("600519", ["1.600519"]),
+    ("00700", ["116.00700"]), ("bk0477", ["90.BK0477"]), ("000001.SZ", []), ("6005%", []), ("'; drop table x;--", []),
+])
+def test_a_security_is_found_by_symbol_secid_or_bare_code(store, token, secids):
+    store.upsert_many([_named("NW2022042600000001", 26, MOUTAI, LIQUOR), _named("NW2022042700000001", 27, TENCENT)])
+    assert store.secids([token]) == {token: secids}
+
+
+def test_news_on_one_stock_reads_the_secid_published_index(store):
+    store.upsert(_named("NW2022042800000001", 28, MOUTAI))
+    query = ("select info_code from article_securities where secid = '1.600519' order by published_at desc limit 20")
+    with store.engine.connect() as connection:
+        if store.engine.dialect.name == "sqlite":
+            plan = " ".join(str(row) for row in connection.execute(text(f"explain query plan {query}")))
+        else:
+            connection.execute(text("set enable_seqscan = off"))
+            plan = " ".join(row[0] for row in connection.execute(text(f"explain {query}")))
+    assert "ix_article_securities_secid_published" in plan, plan
+
+
+def test_a_database_made_before_migration_0005_gains_empty_security_tables(database_url):
+    engine = _old_database(
+        database_url, "0004",
+        "insert into articles (info_code, title, published_at, source, media, page_media, category, tags, digest,"
+        " feeds, stock_list, template, url, share_url, body_raw, body, post, post_path, content_hash, post_exported,"
+        " fetched_at, created_at, updated_at) values ('NW202204282363799455', 't', :now, 's', '', '', 'c', '[]',"
+        " '', '[\"roll\"]', '[]', 'desktop', 'u', 'u', 'r', 'b', 'p', 'x.md', 'h', true, :now, :now, :now)",
+        now=datetime(2026, 1, 1))
+    store = ArticleStore(engine)
+    assert store.get("NW202204282363799455").securities == [] and store.securities_of("NW202204282363799455") == []
+    store.close()

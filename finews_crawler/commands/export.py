@@ -1,4 +1,4 @@
-"""`scrapy export --format jekyll|hugo|jsonl --out DIR [--since DATE]`: a site from the database."""
+"""`scrapy export --format jekyll|hugo|jsonl --out DIR [--since DATE] [--stock SYMBOL …]`: a site from the database."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 class Command(FinewsCommand):
     def syntax(self) -> str:
-        return "--format jekyll|hugo|jsonl --out PATH [--since DATE]"
+        return "--format jekyll|hugo|jsonl --out PATH [--since DATE] [--stock SYMBOL ...]"
 
     def short_desc(self) -> str:
         return "Write the stored articles as a Jekyll or Hugo site, or as JSON Lines, without crawling"
@@ -29,6 +29,9 @@ class Command(FinewsCommand):
         parser.add_argument("--out", required=True, type=Path,
                             help="the site folder (jekyll, hugo) or the .jsonl file (jsonl)")
         self.add_since(parser)
+        parser.add_argument("--stock", action="append", default=[], metavar="SYMBOL",
+                            help="only the articles naming this security (600519.SH, 00700.HK, BK0493, a secid "
+                                 "such as 1.600519, or a bare code); repeatable")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
@@ -41,7 +44,7 @@ class Command(FinewsCommand):
         def export() -> None:
             store = ArticleStore.from_url(config.database_url)
             try:
-                rows = store.rows(since)
+                rows = store.rows(since, naming=_secids(store, opts.stock) if opts.stock else None)
                 if opts.format == "jekyll":
                     report = export_jekyll(rows, ExportFolder(opts.out), config.rotation, datetime.now(UTC))
                 elif opts.format == "hugo":
@@ -56,6 +59,17 @@ class Command(FinewsCommand):
             self.exitcode = run_locked("export", folder, "", config.lock_wait, export)
         except ExportError as exc:
             usage_error(f"export: {exc}")
+
+
+def _secids(store: ArticleStore, wanted: list[str]) -> list[str]:
+    """The secids `--stock` names; a name no stored article uses is a usage error, not an empty export."""
+    found = store.secids(wanted)
+    unknown = [token for token, secids in found.items() if not secids]
+    if unknown:
+        store.close()
+        usage_error(f"export --stock {', '.join(unknown)}: no stored article names it (symbols look like "
+                    "600519.SH, 00700.HK, NIO.US, BK0493; secids like 1.600519)")
+    return sorted({secid for secids in found.values() for secid in secids})
 
 
 def _summary(kind: str, out: Path, report: ExportReport) -> str:

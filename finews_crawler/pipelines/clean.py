@@ -1,4 +1,5 @@
-"""Clean the body markup and the plain-text fields, off the reactor thread and under a time budget.
+"""Clean the body markup and the plain-text fields, and read the securities it names, off the reactor thread
+and under a time budget.
 
 Cleaning is the one expensive step per article (two HTML5 parses and the
 rules).  It runs on threads of its own, so the crawl keeps downloading
@@ -21,6 +22,7 @@ from ..cleaning import (DIGEST_LIMIT, TITLE_LIMIT, clean_body, clean_name, clean
                         unsafe_to_clean)
 from ..config import FinewsConfig
 from ..items import Article
+from ..securities import securities_in
 from ..stats import drop
 
 CLEANING_THREADS = 2
@@ -33,6 +35,7 @@ def clean_article(item: Article) -> tuple[str, str] | None:
     item.media, item.page_media = clean_name(item.media), clean_name(item.page_media)
     if (unsafe := unsafe_to_clean(item.body_raw)) is not None:
         return "unsafe_markup", f"{item.info_code}: {unsafe}"
+    item.securities = securities_in(item.body_raw, item.stock_list)  # before cleaning unwraps the quote links
     item.body = clean_body(item.body_raw, item.share_url)  # relative URLs resolve as readers see them
     if not item.body:
         return "empty_body", f"{item.info_code}: nothing of the body is left after cleaning"
