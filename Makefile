@@ -1,6 +1,7 @@
 # Two entry points, both self-contained on a fresh Debian/Ubuntu machine:
 #   make demo   install finews and crawl the bundled replay site into output/
-#   make test   install what the tests need (Debian's jekyll and hugo, the dev extras) and run them all
+#   make test   install what the tests need (Debian's jekyll with jekyll-feed, hugo, chromium with a CJK font,
+#               the dev extras) and run them all
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -17,9 +18,11 @@ demo: $(BIN)/python
 	$(BIN)/scrapy crawl finews
 	@echo "Posts: output/site/_posts/  Database: output/finews.sqlite3  Build the site: cd output/site && jekyll build"
 
+SYSTEM_PACKAGES := jekyll ruby-jekyll-feed hugo chromium fonts-noto-cjk
+
 system-deps:
-	@command -v jekyll >/dev/null && command -v hugo >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq jekyll hugo >/dev/null; }
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; }
 
 test: $(BIN)/python system-deps
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+# Where each site builder copies files unchanged from (`scaffold/common/` goes there).
+STATIC_FOLDER = {"jekyll": "", "hugo": "static/"}
 SCAFFOLDS = Path(__file__).resolve().parent / "scaffold"
 
 
@@ -140,12 +142,12 @@ class ExportFolder:
         return swept
 
     def scaffold(self, kind: str) -> list[str]:
-        """Add the site builder's starter files that are missing; never overwrite one."""
-        source = SCAFFOLDS / kind
+        """Add the site builder's starter files that are missing, and the stylesheet both share; never overwrite one."""
         written = []
-        for path in sorted(p for p in source.rglob("*") if p.is_file()):
-            relative = path.relative_to(source).as_posix()
-            if not self.exists(relative):
-                self.write(relative, path.read_text(encoding="utf-8"))
-                written.append(relative)
+        for source, prefix in ((SCAFFOLDS / kind, ""), (SCAFFOLDS / "common", STATIC_FOLDER[kind])):
+            for path in sorted(p for p in source.rglob("*") if p.is_file()):
+                relative = prefix + path.relative_to(source).as_posix()
+                if not self.exists(relative):
+                    self.write(relative, path.read_text(encoding="utf-8"))
+                    written.append(relative)
         return written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import uuid
 import sys
@@ -105,6 +106,31 @@ def crawl(tmp_path_factory: pytest.TempPathFactory, replay_site: ReplaySite) -> 
         })
         counted = server_stats(server)
     return CrawlRun(returncode, log, stats, workdir / "site", workdir / "finews.sqlite3", counted)
+
+
+@pytest.fixture(scope="session")
+def jekyll_site(crawl: CrawlRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The crawl's export folder built by Debian's real `jekyll` (strict front matter)."""
+    source = tmp_path_factory.mktemp("jekyll-links") / "src"
+    shutil.copytree(crawl.export_dir, source)
+    destination = source.parent / "_site"
+    done = subprocess.run(["jekyll", "build", "--strict_front_matter", "--source", str(source), "--destination", str(destination)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return destination
+
+
+@pytest.fixture(scope="session")
+def hugo_site(crawl: CrawlRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The crawl's database exported for Hugo and built by Debian's real `hugo`."""
+    folder = tmp_path_factory.mktemp("hugo-links")
+    done = run_scrapy("export", "--format", "hugo", "--out", str(folder / "src"),
+                      "-s", f"FINEWS_DATABASE_URL=sqlite:///{crawl.database}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    built = subprocess.run(["hugo", "--source", str(folder / "src"), "--destination", str(folder / "public")],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return folder / "public"
 
 
 POSTGRES_URL = os.environ.get("FINEWS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

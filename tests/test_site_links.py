@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from lxml import html as lxml_html
 
-from conftest import run_scrapy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.jekyll, pytest.mark.hugo]
 
@@ -52,29 +49,6 @@ def dead_links(root: Path) -> list[str]:
             if not _resolves(root, target):
                 dead.append(f"{page.relative_to(root)}: {link}")
     return dead
-
-
-@pytest.fixture(scope="module")
-def jekyll_site(crawl, tmp_path_factory) -> Path:
-    source = tmp_path_factory.mktemp("jekyll-links") / "src"
-    shutil.copytree(crawl.export_dir, source)
-    destination = source.parent / "_site"
-    done = subprocess.run(["jekyll", "build", "--source", str(source), "--destination", str(destination)],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return destination
-
-
-@pytest.fixture(scope="module")
-def hugo_site(crawl, tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("hugo-links")
-    done = run_scrapy("export", "--format", "hugo", "--out", str(folder / "src"),
-                      "-s", f"FINEWS_DATABASE_URL=sqlite:///{crawl.database}")
-    assert done.returncode == 0, done.stdout + done.stderr
-    built = subprocess.run(["hugo", "--source", str(folder / "src"), "--destination", str(folder / "public")],
-                           capture_output=True, text=True, timeout=300)
-    assert built.returncode == 0, built.stdout + built.stderr
-    return folder / "public"
 
 
 def test_every_internal_link_of_the_built_jekyll_site_resolves(jekyll_site):
