@@ -363,7 +363,8 @@ class ArticleStore:
             changed = [values for values in group if values["info_code"] not in unchanged]
             if changed:
                 connection.execute(self._upsert_statement(articles, UPDATED_COLUMNS), changed)
-                self._link_securities(connection, changed, named)
+            # Unchanged rows too: a database that lost its links (an older finews) regains them.
+            self._link_securities(connection, group, named)
             # Stored is settled, whether the content changed or not: neither gone nor pending any more.
             connection.execute(delete(GoneRow.__table__).where(GoneRow.__table__.c.info_code.in_(codes)))
             connection.execute(delete(PendingRow.__table__).where(PendingRow.__table__.c.info_code.in_(codes)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -14,7 +15,9 @@ from lxml import html as lxml_html
 from conftest import run_scrapy
 from finews_crawler.jekyll import SiteLinks
 from finews_crawler.publish import Publisher
-from finews_crawler.storage import ArticleStore
+from sqlalchemy import text
+
+from finews_crawler.storage import ArticleStore, make_engine, migrate
 from test_publish import article
 
 pytestmark = pytest.mark.e2e
@@ -123,3 +126,55 @@ def test_rotate_moves_old_posts_once_and_a_bad_archive_is_refused(crawl, tmp_pat
     assert "moved 0 posts" in run_scrapy("rotate", "-s", f"FINEWS_EXPORT_DIR={site}").stdout
     refused = run_scrapy("rotate", "--archive", "../elsewhere", "-s", f"FINEWS_EXPORT_DIR={site}")
     assert refused.returncode == 2 and "FINEWS_ROTATE_ARCHIVE must be a folder inside" in refused.stderr
+
+
+def _links(database) -> set[tuple[str, str, str]]:
+    with sqlite3.connect(database) as connection:
+        return set(connection.execute("select info_code, secid, name from article_securities"))
+
+
+def test_reclean_gives_a_database_made_before_the_securities_its_securities_from_the_raw_bodies(crawl, tmp_path):
+    database = tmp_path / "finews.sqlite3"
+    shutil.copy(crawl.database, database)
+    expected = _links(database)
+    assert len(expected) >= 10
+    engine = make_engine(f"sqlite:///{database}")
+    migrate(engine, "0004")  # the schema before this issue: no security tables
+    with engine.begin() as connection:  # and its posts, rendered without stocks:/sectors:
+        for code, post in list(connection.execute(text("select info_code, post from articles"))):
+            old = re.sub(r"^(stocks|sectors|security_names):\n(?:  .*\n)+", "", post, flags=re.M)
+            connection.execute(text("update articles set post = :post, content_hash = 'old' where info_code = :code"),
+                               {"post": old, "code": code})
+    engine.dispose()
+    done = run_scrapy("reclean", "-s", f"FINEWS_DATABASE_URL=sqlite:///{database}", "-s",
+                      f"FINEWS_EXPORT_DIR={tmp_path / 'site'}")
+    assert done.returncode == 0, done.stderr
+    assert _links(database) == expected
+    named = {code for code, _, _ in expected}
+    assert f"{len(named)} updated" in done.stdout or f"{len(crawl.posts)} updated" in done.stdout
+    for code in named:
+        post = next((tmp_path / "site" / "_posts").glob(f"*-{code}.md")).read_text(encoding="utf-8")
+        assert "\nstocks:\n" in post or "\nsectors:\n" in post, code
+
+
+def test_export_limited_to_one_stock_writes_only_the_articles_naming_it(stored, tmp_path):
+    database, _ = stored
+    out = tmp_path / "moutai.jsonl"
+    _export(database, "jsonl", out, "--stock", "600519.SH", "--stock", "BK0477")
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert records and all({"600519.SH", "BK0477"} & {s["symbol"] for s in record["securities"]} for record in records)
+    with sqlite3.connect(database) as connection:
+        wanted = {code for (code,) in connection.execute(
+            "select info_code from article_securities where secid in ('1.600519', '90.BK0477')")}
+    assert {record["info_code"] for record in records} == wanted
+    site = tmp_path / "site"
+    _export(database, "jekyll", site, "--stock", "600519")  # a bare code: every market's 600519
+    assert {p.stem.split("-", 3)[3] for p in (site / "_posts").glob("*.md")} == {
+        r["info_code"] for r in records if "600519.SH" in {s["symbol"] for s in r["securities"]}}
+
+
+def test_export_of_a_stock_no_article_names_is_a_one_line_error(stored, tmp_path):
+    database, _ = stored
+    done = run_scrapy("export", "--format", "jsonl", "--out", str(tmp_path / "x.jsonl"), "--stock", "999999.SH",
+                      "-s", f"FINEWS_DATABASE_URL=sqlite:///{database}")
+    assert done.returncode == 2 and "no stored article names it" in done.stderr and "Traceback" not in done.stderr
