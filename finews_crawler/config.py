@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from datetime import timedelta
 from ipaddress import ip_address
@@ -34,6 +34,7 @@ from .sources.articles import Bases
 from .sources.feeds import TODAY_FEEDS, FeedSpec
 from .sources.pages import desktop
 from .rotation import POSTS_DIR, Rotation
+from .securities import code_of
 from .schema import YAML_KEYS, ConfigError, check_settings, closest, read
 
 __all__ = ["ConfigError", "FinewsConfig", "YamlConfig", "read_yaml_config"]
@@ -54,7 +55,7 @@ def is_loopback(base: str) -> bool:
 
 # Today's live hosts (SOURCE-SITE.md §6), the eastmoney profile's bases unless set.
 EASTMONEY = {"list": "https://np-listapi.eastmoney.com", "page": "https://finance.eastmoney.com",
-             "mobile": "https://wap.eastmoney.com"}
+             "mobile": "https://wap.eastmoney.com", "search": "https://search-api-web.eastmoney.com"}
 
 # Where the articles of a replay site are published (the roll feed's `url_w`, SOURCE-SITE.md §6).
 REPLAY_PUBLIC_BASE = "https://finance.eastmoney.com"
@@ -143,6 +144,10 @@ class FinewsConfig:
     mobile_base: str = ""  # today's mobile article pages, when a desktop body is empty
     template_change_share: float = 0.5  # share of article pages needing the generic extractor that means "changed"
     stop_after_refusals: int = 3  # refusals (403, 429) in a row that stop the crawl
+    search_base: str = ""  # today's per-stock search, read for the watch-list
+    watch: tuple[str, ...] = ()  # securities whose per-stock search is read besides the feeds
+    search_page_size: int = 10
+    search_headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
@@ -181,12 +186,28 @@ class FinewsConfig:
             list_base=get("FINEWS_LIST_BASE") or (EASTMONEY["list"] if today else ""),
             page_base=get("FINEWS_PAGE_BASE") or (EASTMONEY["page"] if today else ""),
             mobile_base=get("FINEWS_MOBILE_BASE") or (EASTMONEY["mobile"] if today else ""),
+            search_base=get("FINEWS_SEARCH_BASE") or (EASTMONEY["search"] if today else ""),
+            search_page_size=get("FINEWS_SEARCH_PAGE_SIZE"),
+            search_headers=get("FINEWS_SEARCH_HEADERS"),
+            watch=get("FINEWS_WATCH"),
             template_change_share=get("FINEWS_TEMPLATE_CHANGE_SHARE"),
-        )
+        ).watching()
 
     def feed_base(self, feed: FeedSpec) -> str:
-        """The base a feed is read from: today's lists from the list base, the 2021 feeds from the API base."""
-        return self.list_base if feed.endpoint.base == "list" else self.api_base
+        """The base a feed is read from: today's lists from the list base, the search from the search base,
+        the 2021 feeds from the API base."""
+        return {"list": self.list_base, "search": self.search_base}.get(feed.endpoint.base, self.api_base)
+
+    def watching(self, securities: tuple[str, ...] = ()) -> FinewsConfig:
+        """This configuration with a search feed for each watched security (FINEWS_WATCH and `securities`)."""
+        feeds = list(self.feeds)
+        for token in dict.fromkeys((*self.watch, *securities)):
+            code = code_of(token)
+            name = f"watch:{code}"
+            if all(feed.name != name for feed in feeds):
+                feeds.append(FeedSpec(name, "search", keyword=code, page_size=self.search_page_size,
+                                      headers=self.search_headers))
+        return replace(self, feeds=tuple(feeds))
 
     def feeds_fault(self) -> str | None:
         """A feed whose endpoint has no base configured, or None.
@@ -194,10 +215,11 @@ class FinewsConfig:
         With no base at all the bundled replay site serves the 2021 feeds, not today's lists.
         """
         for feed in self.feeds:
-            today = feed.endpoint.base == "list"
-            if not self.feed_base(feed) and (today or self.crawled_bases()):
-                needs = "FINEWS_LIST_BASE (or FINEWS_SOURCE=eastmoney)" if today else "FINEWS_API_BASE"
-                kind = "one of today's lists" if today else "a 2021 feed"
+            base = feed.endpoint.base
+            if not self.feed_base(feed) and (base == "list" or self.crawled_bases()):
+                needs = {"list": "FINEWS_LIST_BASE (or FINEWS_SOURCE=eastmoney)",
+                         "search": "FINEWS_SEARCH_BASE (or FINEWS_SOURCE=eastmoney)"}.get(base, "FINEWS_API_BASE")
+                kind = {"list": "one of today's lists", "search": "a per-stock search"}.get(base, "a 2021 feed")
                 return f"feed {feed.name!r} is {kind}: it needs {needs}"
         return None
 
@@ -241,6 +263,7 @@ class FinewsConfig:
 
     def crawled_bases(self) -> list[tuple[str, str]]:
         """(base, setting) of every host a crawl sends requests to."""
-        named = {self.mobile_base: "FINEWS_MOBILE_BASE", self.page_base: "FINEWS_PAGE_BASE",
+        named = {self.search_base: "FINEWS_SEARCH_BASE", self.mobile_base: "FINEWS_MOBILE_BASE",
+                 self.page_base: "FINEWS_PAGE_BASE",
                  self.list_base: "FINEWS_LIST_BASE", self.share_base: "FINEWS_SHARE_BASE", self.api_base: "FINEWS_API_BASE"}
         return [(base, setting) for base, setting in named.items() if base]

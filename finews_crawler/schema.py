@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import json
+import re
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -199,11 +200,42 @@ def path(value: Any) -> Path | None:
     return Path(value) if value else None
 
 
+def securities(value: Any) -> tuple[str, ...]:
+    """A watch-list: security codes or symbols (600519, 00700.HK, 1.600519, BK0477), a list or comma-separated."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            raise Expected("a list of securities (YAML, JSON, or comma-separated)") from None
+    elif isinstance(value, str):
+        value = value.split(",")
+    if not value:
+        return ()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, int)) for v in value):
+        raise Expected("a list of securities such as [600519, 00700.HK, BK0477]")
+    tokens = tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+    bad = [t for t in tokens if not WATCHED.fullmatch(t)]
+    if bad:
+        raise Expected(f"securities such as 600519, 600519.SH, 1.600519 or BK0477, not {bad[0]!r}")
+    return tokens
+
+
+def headers(value: Any) -> tuple[tuple[str, str], ...]:
+    mapping = _mapping(value)
+    if not all(isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in mapping.items()):
+        raise Expected("a mapping of header names to text values")
+    return tuple((k, v) for k, v in mapping.items())
+
+
 def prefix(value: Any) -> str:
     value = text(value) or "finews"
     if not all(ch.isalnum() or ch in "-_.:" for ch in value):
         raise Expected("letters, digits and - _ . : only")
     return value
+
+
+# A watched security as a user writes it: a code, a symbol (code.SH) or a secid (1.code).
+WATCHED = re.compile(r"^(?:\d{1,3}\.)?[A-Za-z0-9]{1,12}(?:\.[A-Za-z]{2})?$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -248,6 +280,10 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
     Option("FINEWS_MOBILE_BASE", url, "mobile_base"),
     Option("FINEWS_TEMPLATE_CHANGE_SHARE", fraction, "template_change_share"),
     Option("FINEWS_STOP_AFTER_REFUSALS", integer(1), "stop_after_refusals"),
+    Option("FINEWS_SEARCH_BASE", url, "search_base"),
+    Option("FINEWS_WATCH", securities, "watch"),
+    Option("FINEWS_SEARCH_PAGE_SIZE", integer(1, 100), "search_page_size"),
+    Option("FINEWS_SEARCH_HEADERS", headers, "search_headers"),
 )}
 # Set by finews itself, never by a user.
 INTERNAL = frozenset({"FINEWS_CONFIG_LOADED"})

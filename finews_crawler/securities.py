@@ -130,6 +130,19 @@ def securities_in(body_raw: str, stock_list: Iterable[str] = ()) -> list[Securit
     return found[:MAX_SECURITIES]
 
 
+_SYMBOL = re.compile(r"^([A-Za-z0-9]{1,12})\.[A-Za-z]{2}$", re.ASCII)
+
+
+def code_of(token: str) -> str:
+    """The code a user's name for a security holds: `1.600519`, `600519.SH` and `600519` are all `600519`."""
+    token = token.strip()
+    if (match := _SECID.fullmatch(token)) is not None:
+        return match[2]
+    if (match := _SYMBOL.fullmatch(token)) is not None:
+        return match[1]
+    return token
+
+
 def split_by_kind(securities: Iterable[Security]) -> tuple[list[str], list[str]]:
     """(stocks, sectors) as symbols: sector boards apart, every other security (indices too) with the stocks."""
     stocks, sectors = [], []

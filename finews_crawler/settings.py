@@ -23,10 +23,18 @@ FINEWS_SOURCE = "auto"
 FINEWS_LIST_BASE = ""  # fast-news and column lists
 FINEWS_PAGE_BASE = ""  # article pages /a/{code}.html
 FINEWS_MOBILE_BASE = ""  # mobile article pages, read when a desktop body is empty
-FINEWS_STOP_AFTER_REFUSALS = 3
+FINEWS_SEARCH_BASE = ""  # the per-stock search, read for the watch-list
+FINEWS_STOP_AFTER_REFUSALS = 3  # refusals (HTTP 403, 429) in a row that stop the crawl (exit status 3)
 # A run whose article pages needed the generic extractor (or could not be read) more than this
 # share of the time ends with a warning that the page template changed, and exit status 4.
-FINEWS_TEMPLATE_CHANGE_SHARE = 0.5  # refusals (HTTP 403, 429) in a row that stop the crawl (exit status 3)
+FINEWS_TEMPLATE_CHANGE_SHARE = 0.5
+# The watch-list: securities whose per-stock search is read besides the feeds (also `-a stocks=`).
+FINEWS_WATCH: list[str] = []
+FINEWS_SEARCH_PAGE_SIZE = 10
+# What the search request sends besides the user agent: the live endpoint refuses requests that do
+# not look like they come from its search page.
+FINEWS_SEARCH_HEADERS = {"Referer": "https://so.eastmoney.com/", "Accept": "*/*",
+                         "Accept-Language": "zh-CN,zh;q=0.9"}
 # Unset: crawl the bundled replay site on a free loopback port.
 FINEWS_API_BASE = ""
 FINEWS_SHARE_BASE = ""  # defaults to FINEWS_API_BASE

@@ -30,13 +30,15 @@ def summary_line(stats: dict) -> str:
     errors = with_prefix(stats, ERRORS)
     # Downloads that exhausted their retries count as errors too.
     retry_failures = stats.get("retry/max_reached", 0)
+    refusals = with_prefix(stats, "finews/refusals/")
+    refused = f"{sum(refusals.values())} refused by the source ({_counts(refusals)}); " if refusals else ""
     return (
         f"finews: {stored_count(stats)} articles stored "
         f"({articles.get('new', 0)} new, {articles.get('updated', 0)} updated, {articles.get('unchanged', 0)} unchanged), "
         f"{articles.get('skipped', 0)} known and skipped; "
         f"{with_prefix(stats, POSTS).get('written', 0)} posts written; "
         f"{sum(dropped.values())} dropped ({_counts(dropped)}); "
-        f"{sum(errors.values())} errors ({_counts(errors)}); "
+        f"{sum(errors.values())} errors ({_counts(errors)}); {refused}"
         f"{retry_failures} requests gave up after retries; {requests_line(stats)}"
     )
 
@@ -47,7 +49,8 @@ def requests_line(stats: dict) -> str:
     Feed pages are amortised over the articles stored; a known article costs nothing.
     """
     total = stats.get("downloader/request_count", 0)
-    feeds = sum(with_prefix(stats, "finews/feeds/pages/").values()) + with_prefix(stats, ERRORS).get("feed", 0)
+    feeds = (sum(with_prefix(stats, "finews/feeds/pages/").values()) + with_prefix(stats, ERRORS).get("feed", 0)
+             + stats.get("finews/refusals/search", 0))
     articles = sum(with_prefix(stats, "finews/pages/").values())
     stored = stored_count(stats)
     per_article = f"{total / stored:.2f} per article stored" if stored else "no article stored"

@@ -87,6 +87,8 @@ def test_rotation_is_off_by_default_and_on_with_a_window():
 
 # A bad value for every setting of the README's configuration table (and the plain Scrapy ones finews sets).
 BAD_VALUES = {
+    "FINEWS_SEARCH_BASE": "search.example.com", "FINEWS_WATCH": "600519,x y", "FINEWS_SEARCH_PAGE_SIZE": "101",
+    "FINEWS_SEARCH_HEADERS": '{"Referer": 1}',
     "FINEWS_API_BASE": "api.example.com", "FINEWS_SHARE_BASE": "ftp://x", "FINEWS_PUBLIC_SHARE_BASE": "//x",
     "FINEWS_SITE_BASE": ["a"], "FINEWS_FEEDS": "[{", "FINEWS_FEED_PAGE_SIZE": "0", "FINEWS_FEED_MAX_PAGES": "abc",
     "FINEWS_DATABASE_URL": "mysql://x/y", "FINEWS_EXPORT_DIR": {"a": 1}, "FINEWS_STORE_DATABASE": "maybe",
@@ -151,3 +153,19 @@ def test_a_missing_optional_extra_names_the_pip_install_that_fixes_it(monkeypatc
 def test_a_psycopg2_url_says_which_driver_finews_installs():
     with pytest.raises(ConfigError, match=r"postgresql\+psycopg://… \(finews installs psycopg 3, not psycopg2\)"):
         FinewsConfig.from_settings(settings_with(FINEWS_DATABASE_URL="postgresql+psycopg2://x/y"))
+
+
+def test_the_watch_list_adds_one_search_feed_per_security_whatever_way_it_is_named():
+    config = FinewsConfig.from_settings(settings_with(FINEWS_WATCH='["600519.SH", "1.600519", "00700.HK", "BK0477"]',
+                                                      FINEWS_SEARCH_PAGE_SIZE="20"))
+    watch = [feed for feed in config.feeds if feed.kind == "search"]
+    assert [(f.name, f.keyword, f.page_size) for f in watch] == [
+        ("watch:600519", "600519", 20), ("watch:00700", "00700", 20), ("watch:BK0477", "BK0477", 20)]
+    assert dict(watch[0].headers)["Referer"] == "https://so.eastmoney.com/"
+    assert [f.name for f in config.watching(("NIO.US", "600519")).feeds if f.kind == "search"][-1] == "watch:NIO"
+
+
+@pytest.mark.parametrize("watch", ['["600519; drop"]', '["６００５１９"]', '[{"a": 1}]'])
+def test_a_watch_list_entry_that_is_not_a_security_is_a_config_error(watch):
+    with pytest.raises(ConfigError, match="FINEWS_WATCH"):
+        FinewsConfig.from_settings(settings_with(FINEWS_WATCH=watch))

@@ -127,3 +127,44 @@ def test_the_fast_list_pages_by_its_sort_end_as_digits_and_a_column_by_number(so
 def test_todays_answers_that_are_not_a_success_are_feed_errors(payload, message):
     with pytest.raises(FeedError, match=re.escape(message)):
         KINDS["fast"].items(payload)
+
+
+SEARCH = FeedSpec("watch:600519", "search", keyword="600519", page_size=10)
+
+
+def test_the_search_asks_for_one_security_a_page_without_highlighting():
+    from urllib.parse import parse_qs, urlsplit
+    import json
+
+    query = parse_qs(urlsplit(SEARCH.url("http://h/", 2, 10)).query)
+    assert query["cb"] == ["cb"] and urlsplit(SEARCH.url("http://h/", 2, 10)).path == "/search/jsonp"
+    param = json.loads(query["param"][0])
+    assert param["keyword"] == "600519" and param["type"] == ["cmsArticleWebOld"]
+    assert param["param"]["cmsArticleWebOld"] == {"searchScope": "default", "sort": "default", "pageIndex": 2,
+                                                  "pageSize": 10, "preTag": "", "postTag": ""}
+
+
+def test_a_search_answer_without_its_article_list_is_a_refusal_not_no_news():
+    from finews_crawler.sources.feeds import Refused
+
+    with pytest.raises(Refused, match="refused the search") as refused:
+        KINDS["search"].items({"code": 0, "msg": "OK", "hitsTotal": 0, "result": {"passportWeb": []}})
+    assert refused.value.refusal
+    with pytest.raises(FeedError, match="code=1") as failed:
+        KINDS["search"].items({"code": 1, "msg": "bad"})
+    assert not failed.value.refusal
+    assert KINDS["search"].items({"code": 0, "result": {"cmsArticleWebOld": []}}) == []
+
+
+def test_search_items_map_to_entries_with_the_highlighting_taken_out():
+    item = {"date": "2024-05-23 10:00:00", "mediaName": "证券时报", "code": "202405233083920012",
+            "title": "<em>贵州茅台</em>公告", "content": "据<em>600519</em>公告…", "url": "", "image": ""}
+    (entry,) = entries(SEARCH, [item])
+    assert (entry.info_code, entry.title, entry.media, entry.digest, entry.feeds) == (
+        "NW202405233083920012", "贵州茅台公告", "证券时报", "据600519公告…", ["watch:600519"])
+
+
+@pytest.mark.parametrize("keyword", ["", None, "6005 19", "６００５１９", "../x"])
+def test_a_search_feed_needs_a_securitys_code(keyword):
+    with pytest.raises(ValueError, match="needs the security's code"):
+        FeedSpec("w", "search", keyword=keyword)

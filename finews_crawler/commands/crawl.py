@@ -21,7 +21,7 @@ from ..cli import finews_config, run_locked, usage_error
 from ..config import ConfigError
 from ..politeness import EXIT_REFUSED, REFUSED, profile
 from ..preflight import open_database, start_fault
-from ..spiders.finews import spider_arguments
+from ..spiders.finews import spider_arguments, watched
 from ..summary import EXIT_TEMPLATE_CHANGED, FAILED, TEMPLATE_CHANGED, log_summary
 
 
@@ -30,7 +30,7 @@ class Command(ScrapyCrawl):
         assert self.settings is not None
         config = finews_config(self.settings)
         try:
-            spider_arguments(opts.spargs)
+            config = config.watching(watched(spider_arguments(opts.spargs)))
             profile(config)
         except ConfigError as exc:
             usage_error(str(exc))

@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections import Counter, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -279,8 +279,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds to wait before each answer")
     parser.add_argument("--ban", action="store_true", help="behave like the live source's risk control (403s past "
                         "10 connections, 5 requests a second or 200 a minute)")
+    parser.add_argument("--refuse-search", action="store_true", help="answer the per-stock search as the live "
+                        "source does when it refuses (HTTP 200, no article list)")
     args = parser.parse_args(argv)
-    site = ReplaySite.load(args.site, scale=args.scale)
+    site = replace(ReplaySite.load(args.site, scale=args.scale), refuse_search=args.refuse_search)
     server = ReplayServer(site, port=args.port, latency=args.latency, ban=Ban() if args.ban else None)
     print(f"finews replay site at {server.url} ({len(site.articles)} articles)", flush=True)
     server.serve_forever()

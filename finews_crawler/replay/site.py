@@ -130,6 +130,7 @@ class ReplaySite:
     # Raw answers that replace the rendered ones, for hostile and broken input:
     # "share:{infoCode}", "text:{infoCode}" or "feed:{feed}:{page}" -> Response.
     overrides: dict[str, Response] = field(default_factory=dict)
+    refuse_search: bool = False  # the live search's refusal: HTTP 200 with no article list
     by_code: dict[str, ReplayArticle] = field(init=False)
     by_digits: dict[str, ReplayArticle] = field(init=False)  # today's 18-digit code -> article
     feeds: dict[str, list[ReplayArticle]] = field(init=False)
@@ -179,6 +180,8 @@ class ReplaySite:
             return _json(200, today.fast_news(self.articles, query), "fast", query.get("callback") or None)
         elif path == "/comm/web/getNewsByColumns":
             return _json(200, today.column_list(self.articles, query), "column", query.get("callback") or None)
+        elif path == "/search/jsonp":
+            return _json(200, today.search(self.articles, query, self.refuse_search), "search", query.get("cb") or None)
         elif (page := _TODAY_PAGE.fullmatch(path)) is not None:
             return self.today_page(page["code"], mobile=bool(page["mobile"]))
         return _html(404, "<html><body><h1>404 Not Found</h1></body></html>", "other")

@@ -1,4 +1,5 @@
-"""Today's endpoints of the replay site (SOURCE-SITE.md §6): fast news, column lists, article pages.
+"""Today's endpoints of the replay site (SOURCE-SITE.md §6): fast news, column lists, per-stock search,
+article pages.
 
 Built from the same articles as the 2021 endpoints (`site.py`): the roll
 feed's articles are today's 7×24 fast news (cursor paging on `realSort`),
@@ -10,6 +11,7 @@ infoCode's 18 digits.  Pure functions: `ReplaySite.respond` routes to them.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
@@ -26,7 +28,13 @@ MAX_PAGE_SIZE = 100
 PROMOTION = '<p class="toplink"><a href="https://marketing.eastmoney.example/mx" target="_blank">全新妙想投研助理，立即体验</a></p>'
 DISCLAIMER = ("<p>郑重声明：东方财富发布此内容旨在传播更多信息，与本站立场无关，不构成投资建议。"
               "据此操作，风险自担。</p>")
-_SECID = re.compile(r'id="(?:stock|bk)_(\d{1,3}\.[A-Za-z0-9]+)"')
+# The replay site's own reading of §7's markup (not finews's: a test of one must not lean on the other).
+_SECIDS = re.compile(r'id="(?:stock_|bk_|Info\.)(?P<a>\d{1,3}\.[A-Za-z0-9]+)"'
+                     r'|data-code="(?P<m>\d{1,3}),(?P<c>[A-Za-z0-9]+)"'
+                     r'|data-code="(?P<c2>[A-Za-z0-9]+)\|(?P<m2>\d{1,3})\|'
+                     r'|quote\.eastmoney\.com/(?:unify/)?r/(?P<b>\d{1,3}\.[A-Za-z0-9]+)')
+SEARCH_TYPE = "cmsArticleWebOld"
+_TAGS = re.compile(r"<[^<>]*>")
 
 
 def code_of(article: ReplayArticle) -> str:
@@ -41,8 +49,37 @@ def real_sort(article: ReplayArticle) -> str:
 
 
 def stock_list(article: ReplayArticle) -> list[str]:
-    """The secids the body's keyword markup names (§7), in order, once each."""
-    return list(dict.fromkeys(_SECID.findall(article.body)))
+    """The secids the body's quote markup names (§7), in order, once each."""
+    found = (m["a"] or m["b"] or (f"{m['m']}.{m['c']}" if m["m"] else f"{m['m2']}.{m['c2']}")
+             for m in _SECIDS.finditer(article.body))
+    return list(dict.fromkeys(found))
+
+
+def search(articles: Iterable[ReplayArticle], query: dict[str, str], refuse: bool) -> dict[str, Any]:
+    """The per-stock search (§6): the articles whose markup names the keyword's security, newest first,
+    `<em>` around the keyword when asked, paged; refusing, the live endpoint's HTTP 200 without a list."""
+    try:
+        param = json.loads(query.get("param", ""))
+        keyword = str(param["keyword"])
+        options = param["param"][SEARCH_TYPE]
+        index, size = max(1, int(options.get("pageIndex", 1))), max(1, min(MAX_PAGE_SIZE, int(options.get("pageSize", 10))))
+    except (ValueError, KeyError, TypeError):
+        return {"code": 1, "msg": "bad param", "hitsTotal": 0, "result": {}}
+    if refuse:
+        return {"code": 0, "msg": "OK", "hitsTotal": 0, "result": {"passportWeb": []}}
+    wanted = keyword.upper()
+    hits = sorted((a for a in articles if a.status == "ok" and a.showtime
+                   and any(secid.split(".", 1)[1].upper() == wanted for secid in stock_list(a))),
+                  key=lambda a: a.showtime, reverse=True)
+    pre, post = str(options.get("preTag", "")), str(options.get("postTag", ""))
+
+    def marked(text: str) -> str:
+        return text.replace(keyword, f"{pre}{keyword}{post}") if pre or post else text
+
+    items = [{"date": a.showtime, "mediaName": a.media, "code": code_of(a), "title": marked(a.title),
+              "content": marked(_TAGS.sub("", a.body)[:120]), "url": f"http://finance.eastmoney.com/a/{code_of(a)}.html",
+              "image": ""} for a in hits[(index - 1) * size: index * size]]
+    return {"code": 0, "msg": "OK", "hitsTotal": len(hits), "result": {SEARCH_TYPE: items}}
 
 
 def _page_size(query: dict[str, str], key: str, default: int) -> int:

@@ -36,7 +36,7 @@ from ..items import Article
 from ..offsite import OffsiteRequest
 from ..replay.server import REPLAY_HOST, ReplayServer
 from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
-from ..schema import closest
+from ..schema import Expected, closest, securities
 from ..sources.articles import Endpoint, endpoints
 from ..sources.feeds import INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
 from ..sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
@@ -62,7 +62,8 @@ def _page_text(response: TextResponse) -> str:
 
 
 # The spider's `-a` arguments, and what each means.
-ARGUMENTS = {"infocodes": "comma-separated infoCodes to fetch instead of reading the feeds"}
+ARGUMENTS = {"infocodes": "comma-separated infoCodes to fetch instead of reading the feeds",
+             "stocks": "comma-separated securities (600519, 00700.HK, BK0477) whose per-stock search is read too"}
 
 
 def spider_arguments(given: dict[str, Any]) -> dict[str, Any]:
@@ -73,14 +74,24 @@ def spider_arguments(given: dict[str, Any]) -> dict[str, Any]:
                               f"(known: {', '.join(f'{k}: {v}' for k, v in ARGUMENTS.items())})")
         if not str(value).strip(" ,"):
             raise ConfigError(f"-a {name}= is empty: name at least one, or leave the argument out")
+    watched(given)
     return given
+
+
+def watched(given: dict[str, Any]) -> tuple[str, ...]:
+    """The securities `-a stocks=` names; ConfigError for one that is not a security."""
+    try:
+        return securities(given.get("stocks", ""))
+    except Expected as exc:
+        raise ConfigError(f"-a stocks: expected {exc}") from None
 
 
 class FinewsSpider(Spider):
     name = "finews"
 
-    def __init__(self, *args: Any, infocodes: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, infocodes: str = "", stocks: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.stocks = watched({"stocks": stocks})
         self.only_codes = [code.strip() for code in infocodes.split(",") if code.strip()]
         self.feeds_done = False  # every feed page read: what is queued now is all there is
         self._pending: dict[str, FeedEntry] = {}
@@ -94,7 +105,7 @@ class FinewsSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.config = FinewsConfig.from_settings(crawler.settings)
+        spider.config = FinewsConfig.from_settings(crawler.settings).watching(spider.stocks)
         spider.feeds = {feed.name: feed for feed in spider.config.feeds}
         # The offsite policy (finews_crawler.offsite): the configured hosts, or the bundled replay site's.
         bases = [base for base, _ in spider.config.crawled_bases()] or [REPLAY_HOST]
@@ -110,7 +121,8 @@ class FinewsSpider(Spider):
         """No source configured: serve the bundled replay site on loopback and crawl it."""
         site_dir = self.config.replay_dir or DEFAULT_SITE_DIR
         self._replay = ReplayServer(ReplaySite.load(site_dir)).start()
-        self.config = replace(self.config, api_base=self._replay.url, share_base=self._replay.url)
+        self.config = replace(self.config, api_base=self._replay.url, share_base=self._replay.url,
+                              search_base=self._replay.url)
         self.logger.info("No source configured (FINEWS_API_BASE): crawling the bundled replay site %s "
                          "served from %s", self._replay.url, site_dir)
 
@@ -154,7 +166,8 @@ class FinewsSpider(Spider):
 
     def _feed_request(self, feed: FeedSpec, page: int, cursor: str = "") -> Request:
         return Request(
-            feed.url(self.config.feed_base(feed), page, self.config.page_size, cursor),
+            feed.url(self.config.feed_base(feed), page, feed.page_size or self.config.page_size, cursor),
+            headers=dict(feed.headers) or None,
             callback=self.parse_feed,
             errback=self.feed_failed,
             cb_kwargs={"feed": feed.name, "page": page},
@@ -170,6 +183,11 @@ class FinewsSpider(Spider):
                                      else response.body.decode("utf-8", "replace"))
             items, following = spec.endpoint.items(payload), spec.endpoint.next_page(page, payload)
         except FeedError as exc:
+            if exc.refusal:  # not "nothing listed": counted apart, and the next run asks again
+                self.crawler.stats.inc_value(f"finews/refusals/{spec.kind}")
+                self.logger.warning("Feed %s page %d refused (%s): %s; counted as a refusal, not as no news "
+                                    "(the request it sends is FINEWS_SEARCH_HEADERS)", feed, page, response.url, exc)
+                return
             count_error(self.crawler.stats, "feed")
             self.logger.error("Feed %s page %d unreadable (%s): %s", feed, page, response.url, exc)
             return

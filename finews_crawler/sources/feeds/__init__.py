@@ -20,16 +20,19 @@ from .fast import Fast
 from .kind import INFO_CODE, FeedKind, NextPage
 from .market import Market
 from .media import Media
-from .payload import FeedError, decode_payload, unwrap_jsonp
+from .payload import FeedError, Refused, decode_payload, unwrap_jsonp
 from .roll import Roll
+from .search import Search
 
 __all__ = ["DEFAULT_FEEDS", "INFO_CODE", "KINDS", "TODAY_FEEDS", "FeedEntry", "FeedError", "FeedKind", "FeedSpec",
-           "NextPage", "Rejected", "decode_payload", "entries", "unwrap_jsonp"]
+           "NextPage", "Refused", "Rejected", "decode_payload", "entries", "unwrap_jsonp"]
 
-KINDS: dict[str, FeedKind] = {kind.name: kind for kind in (Roll(), Media(), Market(), Fast(), Column())}
+KINDS: dict[str, FeedKind] = {kind.name: kind for kind in (Roll(), Media(), Market(), Fast(), Column(), Search())}
 # A security id as feeds and quote links write it (SOURCE-SITE.md §7): market id, dot, code.
 SECID = re.compile(r"^\d{1,3}\.[A-Za-z0-9]{1,12}$", re.ASCII)
 MAX_STOCKS = 50
+# A security's code as a search keyword: ASCII letters and digits (600519, 00700, NIO, BK0477).
+KEYWORD = re.compile(r"^[A-Za-z0-9]{1,12}$", re.ASCII)
 
 # The roll feed's digest starts with the title in 【】.
 _DIGEST_TITLE = re.compile(r"^\s*【[^】]*】\s*")
@@ -58,6 +61,9 @@ class FeedSpec:
     category: str | None = None
     tag: str | None = None
     column: str | None = None  # fast: the fastColumn (102); column: the column id (1207)
+    keyword: str | None = None  # search: the security's code (600519, 00700, BK0477)
+    page_size: int | None = None  # items per request, where this feed's differs from FINEWS_FEED_PAGE_SIZE
+    headers: tuple[tuple[str, str], ...] = ()  # request headers this feed sends (the search's, configured)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -66,12 +72,16 @@ class FeedSpec:
             raise ValueError(f"feed {self.name!r}: a market feed needs market_type")
         if "column" in KINDS[self.kind].needs and not (self.column and str(self.column).isdigit()):
             raise ValueError(f"feed {self.name!r}: a {self.kind} feed needs its column number (column: …)")
+        if "keyword" in KINDS[self.kind].needs and not (self.keyword and KEYWORD.fullmatch(self.keyword)):
+            raise ValueError(f"feed {self.name!r}: a search feed needs the security's code (keyword: 600519)")
+        if self.page_size is not None and not (isinstance(self.page_size, int) and 1 <= self.page_size <= 100):
+            raise ValueError(f"feed {self.name!r}: page_size must be a whole number from 1 to 100")
         if (self.category is None) != (self.tag is None):
             raise ValueError(f"feed {self.name!r}: category and tag are set together or not at all")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> FeedSpec:
-        unknown = set(data) - {"name", "kind", "market_type", "category", "tag", "column"}
+        unknown = set(data) - {"name", "kind", "market_type", "category", "tag", "column", "keyword", "page_size"}
         if unknown:
             raise ValueError(f"feed {data.get('name', '?')!r}: unknown keys {sorted(unknown)}")
         if "name" not in data or "kind" not in data:
@@ -163,6 +173,7 @@ def entries(feed: FeedSpec, items: list[Mapping[str, Any]]) -> Iterator[FeedEntr
         if not isinstance(item, Mapping):
             yield Rejected("bad_feed_item", f"item is {type(item).__name__}, not an object")
             continue
+        item = kind.prepare(item)
         # Each feed has its own casing, but tolerate the other one too.
         raw = item.get(keys.code) or item.get("infoCode") or item.get("infocode")
         code = kind.code(raw) if isinstance(raw, str) else repr(raw)

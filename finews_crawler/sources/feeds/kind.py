@@ -48,7 +48,7 @@ class FeedKind:
     """One list endpoint of the source; subclasses are the kinds."""
 
     name: ClassVar[str]
-    base: ClassVar[str]  # which configured base it is read from: "api" (2021 feeds) or "list" (today's lists)
+    base: ClassVar[str]  # the configured base it is read from: "api" (2021 feeds), "list" or "search" (today's)
     keys: ClassVar[Keys]
     needs: ClassVar[tuple[str, ...]] = ()  # FeedSpec fields a feed of this kind must set
 
@@ -75,6 +75,10 @@ class FeedKind:
     def code(self, raw: str) -> str:
         """The article's infoCode as finews stores it."""
         return raw
+
+    def prepare(self, item: Mapping[str, Any]) -> Mapping[str, Any]:
+        """An item as the mapping to `FeedEntry` reads it (a kind whose items need undoing first overrides this)."""
+        return item
 
 
 class LegacyKind(FeedKind):

@@ -13,6 +13,14 @@ _JSONP_HEAD = re.compile(r"(?:/\*\*/)?+(?:var\s++[\w$]++\s*+=|[\w$.]++\s*+\()\s*
 class FeedError(ValueError):
     """A feed page that cannot be read at all (not JSON, wrong shape, an error answer)."""
 
+    refusal = False
+
+
+class Refused(FeedError):
+    """An answer that is the source refusing, not "nothing listed": counted as a refusal, never as no news."""
+
+    refusal = True
+
 
 def unwrap_jsonp(text: str) -> str | None:
     """The JSON inside `var x={…};` or `cb({…});`, by an anchored head and string ends: linear in any input."""
