@@ -42,6 +42,9 @@ BEIJING = re.compile(r"^(?:4|8|92)\d{4,5}$", re.ASCII)  # market 0 holds Beijing
 SECTOR, INDEX = "90", "100"
 KINDS = ("stock", "sector", "index", "other")
 MAX_SECURITIES = 200  # an article naming more is not news about them
+# Every form above contains one of these; a body with none of them names no security.
+# (Compared with the body in lower case: HTML attribute names and hosts have no case.)
+MARKERS = ("quote.eastmoney.com", "data-code", "stock_", "bk_", "info.")
 # Characters libxml2 refuses (controls, surrogates): no attribute of a security holds one.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -115,7 +118,8 @@ def securities_in(body_raw: str, stock_list: Iterable[str] = ()) -> list[Securit
     """
     names: dict[str, str] = {}
     body_raw = _NOT_XML.sub(" ", body_raw)
-    if body_raw.strip():
+    lowered = body_raw.lower()
+    if any(marker in lowered for marker in MARKERS):  # most items name none: no second parse for them
         root = lxml_html.fragment_fromstring(body_raw, create_parent="div")
         for element in root.iter("a", "span", "div", "img"):
             secid = _secid_of(element.attrib)

@@ -69,6 +69,9 @@ def test_extracting_securities_leaves_the_visible_text_as_cleaning_makes_it(rela
     # Ids §7 does not list are kept as given, never guessed
     ('<a class="keytip" data-code="113,rb2410">螺纹钢</a><a data-code="150,159915">创业板ETF</a>',
      [("113.rb2410", "113.rb2410", "other", "螺纹钢"), ("150.159915", "150.159915", "other", "创业板ETF")]),
+    # Markup as browsers read it: attribute names in any case, values unquoted
+    ('<SPAN ID=stock_1.600519><A CLASS=keytip DATA-CODE="1,600519">贵州茅台</A></SPAN>', [("1.600519", "600519.SH", "stock", "贵州茅台")]),
+    ('<a HREF="HTTP://QUOTE.EASTMONEY.COM/unify/r/116.00700">腾讯</a>', [("116.00700", "00700.HK", "stock", "腾讯")]),
     # Links that name no security
     ('<span class="em_stock_key_common" href="http://baike.eastmoney.com/item/可转债">可转债</span>', []),
     ('<span id="Info.3304"><a href="http://data.eastmoney.com/wtlc/" class="infokey">理财</a></span>', []),
