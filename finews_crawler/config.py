@@ -148,6 +148,7 @@ class FinewsConfig:
     watch: tuple[str, ...] = ()  # securities whose per-stock search is read besides the feeds
     search_page_size: int = 10
     search_headers: tuple[tuple[str, str], ...] = ()
+    search_options: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
@@ -189,6 +190,7 @@ class FinewsConfig:
             search_base=get("FINEWS_SEARCH_BASE") or (EASTMONEY["search"] if today else ""),
             search_page_size=get("FINEWS_SEARCH_PAGE_SIZE"),
             search_headers=get("FINEWS_SEARCH_HEADERS"),
+            search_options=get("FINEWS_SEARCH_OPTIONS"),
             watch=get("FINEWS_WATCH"),
             template_change_share=get("FINEWS_TEMPLATE_CHANGE_SHARE"),
         ).watching()
@@ -206,7 +208,7 @@ class FinewsConfig:
             name = f"watch:{code}"
             if all(feed.name != name for feed in feeds):
                 feeds.append(FeedSpec(name, "search", keyword=code, page_size=self.search_page_size,
-                                      headers=self.search_headers))
+                                      headers=self.search_headers, options=self.search_options))
         return replace(self, feeds=tuple(feeds))
 
     def feeds_fault(self) -> str | None:

@@ -220,10 +220,11 @@ def securities(value: Any) -> tuple[str, ...]:
     return tokens
 
 
-def headers(value: Any) -> tuple[tuple[str, str], ...]:
+def text_map(value: Any) -> tuple[tuple[str, str], ...]:
+    """Request headers or options: names to text values, in the order given."""
     mapping = _mapping(value)
     if not all(isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in mapping.items()):
-        raise Expected("a mapping of header names to text values")
+        raise Expected("a mapping of names to text values")
     return tuple((k, v) for k, v in mapping.items())
 
 
@@ -283,7 +284,8 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
     Option("FINEWS_SEARCH_BASE", url, "search_base"),
     Option("FINEWS_WATCH", securities, "watch"),
     Option("FINEWS_SEARCH_PAGE_SIZE", integer(1, 100), "search_page_size"),
-    Option("FINEWS_SEARCH_HEADERS", headers, "search_headers"),
+    Option("FINEWS_SEARCH_HEADERS", text_map, "search_headers"),
+    Option("FINEWS_SEARCH_OPTIONS", text_map, "search_options"),
 )}
 # Set by finews itself, never by a user.
 INTERNAL = frozenset({"FINEWS_CONFIG_LOADED"})

@@ -35,6 +35,8 @@ FINEWS_SEARCH_PAGE_SIZE = 10
 # not look like they come from its search page.
 FINEWS_SEARCH_HEADERS = {"Referer": "https://so.eastmoney.com/", "Accept": "*/*",
                          "Accept-Language": "zh-CN,zh;q=0.9"}
+# Options of the search request over its defaults (searchScope, sort; preTag/postTag empty: no highlighting).
+FINEWS_SEARCH_OPTIONS: dict[str, str] = {}
 # Unset: crawl the bundled replay site on a free loopback port.
 FINEWS_API_BASE = ""
 FINEWS_SHARE_BASE = ""  # defaults to FINEWS_API_BASE

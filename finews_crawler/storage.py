@@ -290,6 +290,7 @@ class ArticleStore:
             raise ValueError(f"unsupported database {engine.dialect.name!r}: use SQLite or PostgreSQL")
         migrate(engine)
         self._insert = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
+        self._statements: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
 
     @classmethod
     def from_url(cls, url: str) -> ArticleStore:
@@ -321,11 +322,21 @@ class ArticleStore:
             del _SHARED[url]
         self.close()
 
-    def _upsert_statement(self, table: Any, columns: Iterable[str]) -> Any:
-        """INSERT … ON CONFLICT (info_code) DO UPDATE `columns` from the new row, for executemany."""
-        statement = self._insert(table)
-        return statement.on_conflict_do_update(index_elements=[table.c.info_code],
-                                               set_={name: statement.excluded[name] for name in columns})
+    def _upsert_statement(self, table: Any, columns: Iterable[str], keep_if_empty: Iterable[str] = ()) -> Any:
+        """INSERT … ON CONFLICT (key) DO UPDATE `columns` from the new row, for executemany; a column of
+        `keep_if_empty` keeps its stored value when the new one is empty.
+
+        Built once per table and columns: building `excluded` costs more than executing a batch.
+        """
+        key = (table.name, tuple(columns), tuple(keep_if_empty))
+        if key not in self._statements:
+            statement = self._insert(table)
+            excluded = statement.excluded
+            update = {name: func.coalesce(func.nullif(excluded[name], ""), table.c[name]) if name in key[2]
+                      else excluded[name] for name in key[1]}
+            self._statements[key] = statement.on_conflict_do_update(
+                index_elements=list(table.primary_key.columns), set_=update)
+        return self._statements[key]
 
     def upsert(self, values: dict[str, Any]) -> Outcome:
         """Insert or update one article by infoCode; unchanged content is left alone."""
@@ -364,7 +375,7 @@ class ArticleStore:
             if changed:
                 connection.execute(self._upsert_statement(articles, UPDATED_COLUMNS), changed)
             # Unchanged rows too: a database that lost its links (an older finews) regains them.
-            self._link_securities(connection, group, named)
+            self._link_securities(connection, group, named, before)
             # Stored is settled, whether the content changed or not: neither gone nor pending any more.
             connection.execute(delete(GoneRow.__table__).where(GoneRow.__table__.c.info_code.in_(codes)))
             connection.execute(delete(PendingRow.__table__).where(PendingRow.__table__.c.info_code.in_(codes)))
@@ -379,10 +390,12 @@ class ArticleStore:
                 outcomes.append(Outcome("updated", old.post_path if old.post_path != values["post_path"] else None))
         return outcomes
 
-    def _link_securities(self, connection: Any, rows: list[dict[str, Any]], named: dict[str, list[dict[str, Any]]]) -> None:
-        """Replace the securities these articles name (their links), adding securities not seen before."""
+    def _link_securities(self, connection: Any, rows: list[dict[str, Any]], named: dict[str, list[dict[str, Any]]],
+                         stored: Iterable[str]) -> None:
+        """Replace the securities these articles name (their links), adding securities not seen before.
+        `stored`: the infoCodes among them stored before (only they can have links to replace)."""
         links = ArticleSecurityRow.__table__
-        for chunk in _chunks([values["info_code"] for values in rows]):
+        for chunk in _chunks(list(stored)):
             connection.execute(delete(links).where(links.c.info_code.in_(chunk)))
         securities: dict[str, dict[str, Any]] = {}
         for values in rows:
@@ -391,11 +404,9 @@ class ArticleStore:
                 known["name"] = item["name"] or known["name"]
         if not securities:
             return
-        table = SecurityRow.__table__
-        statement = self._insert(table)
-        connection.execute(statement.on_conflict_do_update(index_elements=[table.c.secid], set_={
-            "symbol": statement.excluded.symbol, "kind": statement.excluded.kind,
-            "name": func.coalesce(func.nullif(statement.excluded.name, ""), table.c.name)}), list(securities.values()))
+        # A later article's name for a security replaces the stored one; an empty one does not.
+        connection.execute(self._upsert_statement(SecurityRow.__table__, ("symbol", "kind", "name"), ("name",)),
+                           list(securities.values()))
         connection.execute(links.insert(), [
             {"info_code": values["info_code"], "secid": item["secid"], "name": item["name"], "position": position,
              "published_at": values["published_at"]}

@@ -88,7 +88,7 @@ def test_rotation_is_off_by_default_and_on_with_a_window():
 # A bad value for every setting of the README's configuration table (and the plain Scrapy ones finews sets).
 BAD_VALUES = {
     "FINEWS_SEARCH_BASE": "search.example.com", "FINEWS_WATCH": "600519,x y", "FINEWS_SEARCH_PAGE_SIZE": "101",
-    "FINEWS_SEARCH_HEADERS": '{"Referer": 1}',
+    "FINEWS_SEARCH_HEADERS": '{"Referer": 1}', "FINEWS_SEARCH_OPTIONS": "[1]",
     "FINEWS_API_BASE": "api.example.com", "FINEWS_SHARE_BASE": "ftp://x", "FINEWS_PUBLIC_SHARE_BASE": "//x",
     "FINEWS_SITE_BASE": ["a"], "FINEWS_FEEDS": "[{", "FINEWS_FEED_PAGE_SIZE": "0", "FINEWS_FEED_MAX_PAGES": "abc",
     "FINEWS_DATABASE_URL": "mysql://x/y", "FINEWS_EXPORT_DIR": {"a": 1}, "FINEWS_STORE_DATABASE": "maybe",

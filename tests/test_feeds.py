@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -142,6 +143,10 @@ def test_the_search_asks_for_one_security_a_page_without_highlighting():
     assert param["keyword"] == "600519" and param["type"] == ["cmsArticleWebOld"]
     assert param["param"]["cmsArticleWebOld"] == {"searchScope": "default", "sort": "default", "pageIndex": 2,
                                                   "pageSize": 10, "preTag": "", "postTag": ""}
+    options = (("sort", "time"), ("preTag", "<em>"), ("postTag", "</em>"), ("pageIndex", "9"))
+    highlighted = replace(SEARCH, options=options).url("http://h", 1, 20)
+    assert json.loads(parse_qs(urlsplit(highlighted).query)["param"][0])["param"]["cmsArticleWebOld"] == {
+        "searchScope": "default", "sort": "time", "preTag": "<em>", "postTag": "</em>", "pageIndex": 1, "pageSize": 20}
 
 
 def test_a_search_answer_without_its_article_list_is_a_refusal_not_no_news():

@@ -32,10 +32,11 @@ class Search(TodayKind):
     needs = ("keyword",)
 
     def url(self, spec: FeedSpec, base: str, page: int, count: int, cursor: str) -> str:
+        """The search request: highlighting off, default scope and order unless the feed's options say otherwise."""
+        options = {"searchScope": "default", "sort": "default", "preTag": "", "postTag": "", **dict(spec.options),
+                   "pageIndex": page, "pageSize": count}
         param = {"uid": "", "keyword": spec.keyword, "type": [LIST_TYPE], "client": "web", "clientType": "web",
-                 "clientVersion": "curr", "param": {LIST_TYPE: {"searchScope": "default", "sort": "default",
-                                                                 "pageIndex": page, "pageSize": count,
-                                                                 "preTag": "", "postTag": ""}}}
+                 "clientVersion": "curr", "param": {LIST_TYPE: options}}
         return f"{base}/search/jsonp?{urlencode({'cb': 'cb', 'param': json.dumps(param, separators=(',', ':'))})}"
 
     def data(self, payload: Mapping[str, Any]) -> Mapping[str, Any]:
