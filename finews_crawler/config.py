@@ -264,8 +264,9 @@ class FinewsConfig:
         return desktop.share_url(self.share_base, info_code)
 
     def crawled_bases(self) -> list[tuple[str, str]]:
-        """(base, setting) of every host a crawl sends requests to."""
-        named = {self.search_base: "FINEWS_SEARCH_BASE", self.mobile_base: "FINEWS_MOBILE_BASE",
+        """(base, setting) of every host a crawl sends requests to (the search host only with a watch-list)."""
+        searching = any(feed.endpoint.base == "search" for feed in self.feeds)
+        named = {self.search_base if searching else "": "FINEWS_SEARCH_BASE", self.mobile_base: "FINEWS_MOBILE_BASE",
                  self.page_base: "FINEWS_PAGE_BASE",
                  self.list_base: "FINEWS_LIST_BASE", self.share_base: "FINEWS_SHARE_BASE", self.api_base: "FINEWS_API_BASE"}
         return [(base, setting) for base, setting in named.items() if base]

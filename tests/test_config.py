@@ -169,3 +169,10 @@ def test_the_watch_list_adds_one_search_feed_per_security_whatever_way_it_is_nam
 def test_a_watch_list_entry_that_is_not_a_security_is_a_config_error(watch):
     with pytest.raises(ConfigError, match="FINEWS_WATCH"):
         FinewsConfig.from_settings(settings_with(FINEWS_WATCH=watch))
+
+
+def test_the_search_host_is_crawled_only_with_a_watch_list():
+    config = FinewsConfig.from_settings(settings_with(FINEWS_SOURCE="eastmoney"))
+    assert "FINEWS_SEARCH_BASE" not in {setting for _, setting in config.crawled_bases()}
+    watching = config.watching(("600519",))
+    assert ("https://search-api-web.eastmoney.com", "FINEWS_SEARCH_BASE") in watching.crawled_bases()
