@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from finews_crawler.cleaning import clean_body
 from finews_crawler.sources.feeds import decode_payload
@@ -106,3 +107,33 @@ def test_a_page_counter_counts_todays_pages_under_the_infocode(replay_server, re
     urlopen(f"{replay_server.url}/a/{code_of(article)}.html").close()
     with urlopen(f"{replay_server.url}/__stats") as answer:
         assert json.load(answer)["share_pages"] == {article.info_code: 1}
+
+
+
+def _search(site, keyword: str, **options) -> dict:
+    param = {"keyword": keyword, "type": ["cmsArticleWebOld"],
+             "param": {"cmsArticleWebOld": {"pageIndex": 1, "pageSize": 10, "preTag": "", "postTag": "", **options}}}
+    answer = site.respond("/search/jsonp", {"cb": "cb", "param": json.dumps(param)})
+    assert answer.status == 200 and answer.body.decode().startswith("cb(")
+    return decode_payload(answer.body.decode())
+
+
+def test_the_search_lists_the_articles_whose_markup_names_the_security_newest_first_and_pages(replay_site):
+    naming = sorted((a for a in replay_site.articles if a.status == "ok" and a.showtime
+                     and "1.600519" in stock_list(a)), key=lambda a: a.showtime, reverse=True)
+    answer = _search(replay_site, "600519")
+    assert answer["hitsTotal"] == len(naming) >= 2
+    assert [item["code"] for item in answer["result"]["cmsArticleWebOld"]] == [code_of(a) for a in naming]
+    second = _search(replay_site, "600519", pageIndex=2, pageSize=1)["result"]["cmsArticleWebOld"]
+    assert [item["code"] for item in second] == [code_of(naming[1])]
+    assert _search(replay_site, "999999")["result"]["cmsArticleWebOld"] == []
+
+
+def test_the_search_highlights_only_when_asked_and_refuses_in_refusal_mode(replay_site):
+    plain = _search(replay_site, "002752")["result"]["cmsArticleWebOld"]  # 昇兴股份(002752)…
+    marked = _search(replay_site, "002752", preTag="<em>", postTag="</em>")["result"]["cmsArticleWebOld"]
+    assert plain and not any("<em>" in item["title"] + item["content"] for item in plain)
+    assert any("<em>002752</em>" in item["title"] + item["content"] for item in marked)
+    assert [item["code"] for item in marked] == [item["code"] for item in plain]
+    refused = _search(replace(replay_site, refuse_search=True), "600519")
+    assert refused["code"] == 0 and refused["result"] == {"passportWeb": []}
