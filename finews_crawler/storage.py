@@ -166,8 +166,7 @@ class GoneRow(Base):
 
 
 class PendingRow(Base):
-    """An article whose share page was dispatched (or that a long crawl set aside until every feed is read)
-    and that is neither stored nor gone yet.
+    """An article whose share page was dispatched and that is neither stored nor gone yet.
 
     The feed entry is kept, so a run after a crash (or after a killed worker)
     dispatches it again without finding it in the feeds: feed paging stops at
@@ -519,16 +518,6 @@ class ArticleStore:
         rows = [{"info_code": entry["info_code"], "entry": entry, "dispatched_at": now} for entry in entries]
         with self.engine.begin() as connection:
             connection.execute(self._upsert_statement(PendingRow.__table__, ("entry", "dispatched_at")), rows)
-
-    def pending_entries(self, codes: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """The recorded feed entries of these infoCodes (those that have one), by infoCode."""
-        table = PendingRow.__table__
-        found: dict[str, dict[str, Any]] = {}
-        with self.engine.connect() as connection:
-            for chunk in _chunks(list(codes)):
-                found.update({code: entry for code, entry in connection.execute(
-                    select(table.c.info_code, table.c.entry).where(table.c.info_code.in_(chunk)))})
-        return found
 
     def pending(self) -> list[dict[str, Any]]:
         """The feed entries of dispatched articles that are neither stored nor gone."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from conftest import run_crawl, server_stats
@@ -102,35 +100,3 @@ def test_unknown_spider_arguments_are_refused_with_the_closest_name():
         spider_arguments({"infocode": "x"})
     with pytest.raises(ConfigError, match="is empty"):
         spider_arguments({"infocodes": " , "})
-
-
-@pytest.mark.e2e
-def test_a_long_backfill_sets_held_articles_aside_in_the_database_and_files_each_as_before(tmp_path):
-    """Past HELD_IN_MEMORY roll-only articles wait in the pending table, not in memory; nothing changes for them."""
-    import sqlite3
-
-    from finews_crawler.replay.server import ReplayServer
-    from finews_crawler.replay.site import ReplaySite
-    from finews_crawler.spiders.finews import HELD_IN_MEMORY
-
-    site = ReplaySite.load(scale=3000)
-    valid = {a.info_code: a for a in site.articles if a.status == "ok" and a.showtime and a.title}
-    assert sum(a.feeds == ("roll",) for a in valid.values()) > HELD_IN_MEMORY
-    with ReplayServer(site) as server:
-        returncode, log, stats = run_crawl(tmp_path, {
-            "FINEWS_API_BASE": server.url, "FINEWS_FEED_MAX_PAGES": "1000", "FINEWS_STORE_EXPORT": "0",
-            "FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
-        fetched = server_stats(server)["share_pages"]
-    assert returncode == 0, log[-3000:]
-    assert stats["finews/feeds/held_in_database"] > 0
-    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
-        rows = {code: (category, feeds, digest) for code, category, feeds, digest in
-                connection.execute("select info_code, category, feeds, digest from articles")}
-        assert connection.execute("select count(*) from pending").fetchone() == (0,)
-    assert set(rows) <= set(valid) and len(rows) >= len(valid) - 10  # (the few the hostile suite's cases drop)
-    assert all(times == 1 for times in fetched.values() if times)  # one page fetch each (shells: one more, mobile)
-    for code, (category, feeds, digest) in rows.items():
-        article = valid[code]
-        assert (category == "emnews") == (article.feeds == ("roll",)), code
-        assert set(json.loads(feeds)) == set(article.feeds), code  # a later listing merged with the one set aside
-        assert digest == article.digest or not article.digest, code

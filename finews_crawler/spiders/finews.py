@@ -49,7 +49,6 @@ GONE_STATUSES = (404, 410)
 # A page with no article in it, where that means the article is missing (`Endpoint.missing_without_body`).
 MISSING = PageFields(template="missing")
 MAX_QUEUED = 2000  # share-page requests waiting in memory before feed paging waits for them
-HELD_IN_MEMORY = 2000  # held (roll-only) entries kept in memory; beyond, they wait in the database's pending table
 DISPATCH_CHUNK = 500  # held (roll-only) articles handed to the engine at a time
 
 
@@ -96,7 +95,6 @@ class FinewsSpider(Spider):
         self.only_codes = [code.strip() for code in infocodes.split(",") if code.strip()]
         self.feeds_done = False  # every feed page read: what is queued now is all there is
         self._pending: dict[str, FeedEntry] = {}
-        self._spilled: set[str] = set()  # held entries that wait in the database (a long backfill's memory stays flat)
         self._skipped: set[str] = set()
         self._dispatched: set[str] = set()  # infoCodes whose share page was requested this run
         self._gone: dict[str, str] = {}  # infoCode -> why it is settled without a row (withdrawn, 404, a drop)
@@ -218,27 +216,6 @@ class FinewsSpider(Spider):
                  if code in self._pending and self._pending[code].media]
         for request in await self._dispatch(ready):
             yield request
-        await self._spill_held()
-
-    async def _spill_held(self) -> None:
-        """Past HELD_IN_MEMORY held entries, record them in the database's pending table and keep their codes only.
-
-        They are read back when dispatched (`_record_dispatch`); a run killed
-        before that resumes them like any pending article.
-        """
-        if self._index is None or len(self._pending) <= HELD_IN_MEMORY:
-            return
-        held = list(self._pending.values())
-        try:
-            await asyncio.to_thread(self._index.add_pending, [entry.to_dict() for entry in held])
-        except SQLAlchemyError as exc:
-            count_error(self.crawler.stats, "database")
-            self.logger.error("Cannot set %d held articles aside in the database (they stay in memory): %s",
-                              len(held), exc)
-            return
-        self._spilled.update(self._pending)
-        self._pending = {}
-        self.crawler.stats.inc_value("finews/feeds/held_in_database", len(held))
 
     async def _wait_for_room(self) -> None:
         """Page on only while few requests wait in memory: a long backfill's memory stays flat."""
@@ -267,8 +244,6 @@ class FinewsSpider(Spider):
             self.crawler.stats.inc_value("finews/feeds/listed_again")
             return
         if earlier is None:
-            if entry.info_code in self._spilled:  # its earlier listing waits in the database: merged at dispatch
-                self.crawler.stats.inc_value("finews/feeds/listed_again")
             self._pending[entry.info_code] = entry
             return
         self.crawler.stats.inc_value("finews/feeds/listed_again")
@@ -298,8 +273,6 @@ class FinewsSpider(Spider):
         if self._dispatching is not None and not self._dispatching.done():
             raise DontCloseSpider
         self.feeds_done = True
-        # Held entries set aside in the database come back as their codes: `_record_dispatch` reads their facts.
-        self._pending.update({code: FeedEntry(code) for code in self._spilled - self._pending.keys() - self._dispatched})
         if not self._pending:
             return
         pending, self._pending = list(self._pending.values()), {}
@@ -337,18 +310,11 @@ class FinewsSpider(Spider):
         return [self.article_request(entry) for entry in entries]
 
     def _record_dispatch(self, entries: list[FeedEntry]) -> list[FeedEntry]:
-        """Lay each entry over its listing set aside earlier and the stored facts, and record it as pending
-        (blocking: off the reactor)."""
+        """Lay each entry over the stored facts and record it as pending (blocking: off the reactor)."""
         assert self._index is not None
-        codes = [entry.info_code for entry in entries]
-        stored = self._index.feed_facts(codes)
-        held = self._index.pending_entries([code for code in codes if code in self._spilled])
-        self._spilled.difference_update(codes)
-
-        def known(facts: dict[str, dict[str, Any]], code: str) -> FeedEntry | None:
-            return FeedEntry(**facts[code]) if code in facts else None
-
-        entries = [entry.over(known(held, entry.info_code)).over(known(stored, entry.info_code)) for entry in entries]
+        stored = self._index.feed_facts([entry.info_code for entry in entries])
+        entries = [entry.over(FeedEntry(**stored[entry.info_code]) if entry.info_code in stored else None)
+                   for entry in entries]
         self._index.add_pending([entry.to_dict() for entry in entries])
         return entries
 
