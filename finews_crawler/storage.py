@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from .dates import format_feed_time
@@ -252,12 +253,32 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    lock = _sqlite_file_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
-    with lock, engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    sqlite_file = engine.dialect.name == "sqlite"
+    migrating = _transactional_sqlite(engine) if sqlite_file else engine
+    try:
+        with _sqlite_file_lock(engine) if sqlite_file else nullcontext(), migrating.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        if migrating is not engine:
+            migrating.dispose()
+
+
+def _transactional_sqlite(engine: Engine) -> Engine:
+    """An engine on the same SQLite database whose transaction holds the DDL too.
+
+    Python's sqlite3 commits before every DDL statement, so a migration
+    killed half-way would leave half a schema that no later run can
+    migrate; with the driver's own transaction handling off and an explicit
+    BEGIN, all migrations land together or not at all (SQLAlchemy's recipe).
+    """
+    atomic = create_engine(engine.url, poolclass=NullPool)
+    event.listen(atomic, "connect", _sqlite_pragmas)
+    event.listen(atomic, "connect", lambda dbapi_connection, _record: setattr(dbapi_connection, "isolation_level", None))
+    event.listen(atomic, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+    return atomic
 
 
 def make_engine(url: str) -> Engine:

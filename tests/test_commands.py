@@ -10,14 +10,15 @@ import subprocess
 from dataclasses import replace
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from lxml import html as lxml_html
+from sqlalchemy import text
 
 from conftest import run_scrapy
 from finews_crawler.jekyll import SiteLinks
 from finews_crawler.publish import Publisher
-from sqlalchemy import text
-
-from finews_crawler.storage import ArticleStore, make_engine, migrate
+from finews_crawler.storage import MIGRATIONS, ArticleStore, make_engine
 from test_publish import article
 
 pytestmark = pytest.mark.e2e
@@ -139,7 +140,14 @@ def test_reclean_gives_a_database_made_before_the_securities_its_securities_from
     expected = _links(database)
     assert len(expected) >= 10
     engine = make_engine(f"sqlite:///{database}")
-    migrate(engine, "0004")  # the schema before this issue: no security tables
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:  # the schema before this issue: no security tables
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    with engine.connect() as connection:
+        assert not {"securities", "article_securities"} & set(connection.execute(
+            text("select name from sqlite_master where type = 'table'")).scalars())
     with engine.begin() as connection:  # and its posts, rendered without stocks:/sectors:
         for code, post in list(connection.execute(text("select info_code, post from articles"))):
             old = re.sub(r"^(stocks|sectors|security_names):\n(?:  .*\n)+", "", post, flags=re.M)

@@ -285,3 +285,22 @@ def test_a_database_made_before_migration_0005_gains_empty_security_tables(datab
     store = ArticleStore(engine)
     assert store.get("NW202204282363799455").securities == [] and store.securities_of("NW202204282363799455") == []
     store.close()
+
+
+def test_a_migration_that_fails_half_way_leaves_no_half_a_schema(database_url):
+    """All revisions land together or not at all (SQLite's driver would commit before each DDL statement)."""
+    engine = make_engine(database_url)
+    with engine.begin() as connection:  # makes revision 0005 fail after 0001–0004 ran
+        connection.execute(text("CREATE TABLE article_securities (x INTEGER)"))
+    with pytest.raises(Exception, match="article_securities"):
+        migrate(engine)
+    with engine.connect() as connection:
+        tables = set(connection.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'table'" if engine.dialect.name == "sqlite"
+            else "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")).scalars())
+    assert tables == {"article_securities"}
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE article_securities"))
+    migrate(engine)  # and the next run migrates the whole way
+    assert ArticleStore(engine).get("NW1") is None
+    engine.dispose()
