@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import json
-import re
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 
 from scrapy.settings import BaseSettings, default_settings
 
+from .securities import NAME as security_name
 from .sources.feeds import DEFAULT_FEEDS, FeedSpec
 
 
@@ -214,7 +214,7 @@ def securities(value: Any) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, int)) for v in value):
         raise Expected("a list of securities such as [600519, 00700.HK, BK0477]")
     tokens = tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
-    bad = [t for t in tokens if not WATCHED.fullmatch(t)]
+    bad = [t for t in tokens if not security_name.fullmatch(t)]
     if bad:
         raise Expected(f"securities such as 600519, 600519.SH, 1.600519 or BK0477, not {bad[0]!r}")
     return tokens
@@ -233,10 +233,6 @@ def prefix(value: Any) -> str:
     if not all(ch.isalnum() or ch in "-_.:" for ch in value):
         raise Expected("letters, digits and - _ . : only")
     return value
-
-
-# A watched security as a user writes it: a code, a symbol (code.SH) or a secid (1.code).
-WATCHED = re.compile(r"^(?:\d{1,3}\.)?[A-Za-z0-9]{1,12}(?:\.[A-Za-z]{2})?$", re.ASCII)
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,9 @@ from typing import Any
 from lxml import html as lxml_html
 
 from .cleaning import clean_name
+from .sources.feeds import SECID
 
-# A secid: market id, dot, code (the feeds' SECID, SOURCE-SITE.md §7).
-_MARKET, _CODE = r"(\d{1,3})", r"([A-Za-z0-9]{1,12})"
-_SECID = re.compile(rf"^{_MARKET}\.{_CODE}$", re.ASCII)
+_MARKET, _CODE = r"(\d{1,3})", r"([A-Za-z0-9]{1,12})"  # a secid's two parts (SECID, SOURCE-SITE.md §7)
 _SPAN_ID = re.compile(rf"^(?:stock_|bk_|Info\.){_MARKET}\.{_CODE}$", re.ASCII)
 _DATA_CODE_COMMA = re.compile(rf"^{_MARKET},{_CODE}$", re.ASCII)
 _DATA_CODE_BAR = re.compile(rf"^{_CODE}\|{_MARKET}\|\d+$", re.ASCII)  # code|market|chart type (quote charts)
@@ -40,7 +39,6 @@ _EXCHANGE_MARKET = {"sh": "1", "sz": "0", "bj": "0"}
 SUFFIX = {"1": "SH", "116": "HK", "105": "US", "106": "US", "107": "US"}
 BEIJING = re.compile(r"^(?:4|8|92)\d{4,5}$", re.ASCII)  # market 0 holds Beijing's codes too (43…, 83…, 87…, 920…)
 SECTOR, INDEX = "90", "100"
-KINDS = ("stock", "sector", "index", "other")
 MAX_SECURITIES = 200  # an article naming more is not news about them
 # Every form above contains one of these; a body with none of them names no security.
 # (Compared with the body in lower case: HTML attribute names and hosts have no case.)
@@ -64,7 +62,7 @@ class Security:
 
 def security(secid: str, name: str = "") -> Security | None:
     """The security a secid names, or None if it is not a secid."""
-    match = _SECID.fullmatch(secid)
+    match = SECID.fullmatch(secid)
     if match is None:
         return None
     market, code = match.groups()
@@ -134,13 +132,16 @@ def securities_in(body_raw: str, stock_list: Iterable[str] = ()) -> list[Securit
     return found[:MAX_SECURITIES]
 
 
+# What a user may name a security by: a code (600519), a symbol (600519.SH) or a secid (1.600519).
+# ASCII letters, digits and dots only, so it is safe in a LIKE pattern too.
+NAME = re.compile(r"^(?:\d{1,3}\.)?[A-Za-z0-9]{1,12}(?:\.[A-Za-z]{2})?$", re.ASCII)
 _SYMBOL = re.compile(r"^([A-Za-z0-9]{1,12})\.[A-Za-z]{2}$", re.ASCII)
 
 
 def code_of(token: str) -> str:
     """The code a user's name for a security holds: `1.600519`, `600519.SH` and `600519` are all `600519`."""
     token = token.strip()
-    if (match := _SECID.fullmatch(token)) is not None:
+    if (match := SECID.fullmatch(token)) is not None:
         return match[2]
     if (match := _SYMBOL.fullmatch(token)) is not None:
         return match[1]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
-import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -33,7 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 from .dates import format_feed_time
 from .files import open_regular
-from .securities import Security
+from .securities import NAME, Security
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -101,10 +100,6 @@ class ArticleRow(Base):
         """The securities the article names, in the order it names them (`jekyll.PostSource`)."""
         return [Security(link.secid, link.security.symbol, link.security.kind, link.name or link.security.name)
                 for link in self.links]
-
-
-# What a user may name a security by (no LIKE wildcard, nothing else).
-SECURITY_TOKEN = re.compile(r"^[A-Z0-9]{1,12}(?:\.[A-Z0-9]{1,12})?$", re.ASCII)
 
 
 class SecurityRow(Base):
@@ -450,7 +445,7 @@ class ArticleStore:
         with self.engine.connect() as connection:
             for token in wanted:
                 upper = token.strip().upper()
-                if not SECURITY_TOKEN.fullmatch(upper):
+                if not NAME.fullmatch(upper):  # (no LIKE wildcard can pass)
                     found[token] = []
                     continue
                 conditions = [func.upper(table.c.symbol) == upper, func.upper(table.c.secid) == upper]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -185,8 +185,8 @@ class FinewsSpider(Spider):
         except FeedError as exc:
             if exc.refusal:  # not "nothing listed": counted apart, and the next run asks again
                 self.crawler.stats.inc_value(f"finews/refusals/{spec.kind}")
-                self.logger.warning("Feed %s page %d refused (%s): %s; counted as a refusal, not as no news "
-                                    "(the request it sends is FINEWS_SEARCH_HEADERS)", feed, page, response.url, exc)
+                self.logger.warning("Feed %s page %d refused (%s): %s; counted as a refusal, not as no news",
+                                    feed, page, response.url, exc)
                 return
             count_error(self.crawler.stats, "feed")
             self.logger.error("Feed %s page %d unreadable (%s): %s", feed, page, response.url, exc)

@@ -45,7 +45,8 @@ class Search(TodayKind):
         result = payload.get("result")
         if not isinstance(result, Mapping) or not isinstance(result.get(LIST_TYPE), list):
             given = sorted(result)[:5] if isinstance(result, Mapping) else type(result).__name__
-            raise Refused(f"HTTP 200 with no article list (result: {given}): the source refused the search")
+            raise Refused(f"HTTP 200 with no article list (result: {given}): the source refused the search "
+                          "(the request it sends is FINEWS_SEARCH_HEADERS and FINEWS_SEARCH_OPTIONS)")
         return result
 
     def prepare(self, item: Mapping[str, Any]) -> Mapping[str, Any]:
