@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=4096)  # a crawl names a few hundred media, each thousands of times
 def pinyin_slug(name: str) -> str:
     """Toneless pinyin without separators; ASCII letters and digits kept, lower case.
 

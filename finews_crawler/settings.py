@@ -84,6 +84,12 @@ ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 32
+# A page yields one article (or a feed page's requests): Scrapy starts CONCURRENT_ITEMS tasks per
+# response to process its output, so its default (100) cost more CPU than reading the page did.
+CONCURRENT_ITEMS = 1
+# Scrapy re-reads a generator callback's source (inspect + ast) to warn about `return value` whenever its
+# weak cache has lost the bound method (on many responses); finews's generator callbacks return no value.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.0

@@ -1,6 +1,8 @@
 from datetime import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from finews_crawler.dates import BEIJING, format_post_date, parse_beijing_time
 
@@ -30,3 +32,18 @@ def test_post_date_uses_the_original_sites_plus_0800_format():
     assert format_post_date(datetime(2022, 4, 28, 5, 52, 55, tzinfo=parse_beijing_time("2022-04-28T05:52:55Z").tzinfo)) \
         == "2022-04-28 05:52:55 +0800"
     assert format_post_date(parse_beijing_time("2022-04-28T05:52:55Z")) == "2022-04-28 13:52:55 +0800"
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2099, 12, 31)).map(
+    lambda moment: moment.replace(microsecond=0)))
+def test_every_spelling_of_one_moment_reads_as_that_moment(moment):
+    spellings = [moment.strftime("%Y-%m-%d %H:%M:%S"), moment.isoformat(), moment.strftime("%Y/%m/%d %H:%M:%S"),
+                 moment.strftime("%Y年%m月%d日 %H:%M:%S"),
+                 f"{moment.year}年{moment.month}月{moment.day}日{moment.hour}时{moment.minute}分{moment.second}秒"]
+    for spelling in spellings:
+        assert parse_beijing_time(spelling) == moment.replace(tzinfo=BEIJING), spelling
+
+
+@pytest.mark.parametrize("text", ["2022年02月30日 10:00", "2022年13月01日", "2022年04月28日 25:00", "1969年12月31日"])
+def test_impossible_cjk_dates_are_none(text):
+    assert parse_beijing_time(text) is None
