@@ -22,8 +22,9 @@ def count_error(stats: StatsCollector, kind: str) -> None:
     stats.inc_value(ERRORS + kind)
 
 
-# Drops that say nothing about the article (our database failed): fetch it again next run.
-RETRYABLE_DROPS = frozenset({"not_stored"})
+# Drops that say nothing certain about the article (our database failed, a cleaning process died while it
+# was in its pool): fetch it again next run.
+RETRYABLE_DROPS = frozenset({"not_stored", "cleaner_crashed"})
 _REASON = re.compile(r"\[(\w+)\] ")
 
 

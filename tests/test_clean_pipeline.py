@@ -1,67 +1,85 @@
-"""The clean pipeline: off the reactor thread, under a time budget, counted on the reactor thread."""
+"""The clean pipeline: in worker processes, under a time budget, counted on the reactor thread."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
+import os
 import time
 
 import pytest
+from cleaning_workers import cleaned_with_pid, dies_when_marked, slow_when_marked
 from scrapy.exceptions import DropItem
 
-import finews_crawler.pipelines.clean as clean_module
 from finews_crawler.items import Article
 from finews_crawler.pipelines.clean import CleanPipeline
-from finews_crawler.stats import CountingStats
+from finews_crawler.stats import RETRYABLE_DROPS, CountingStats
 
 
 def _article(code: str, body: str = "<p>正文</p>") -> Article:
     return Article(code, "http://h/x", "https://finance.eastmoney.com/a/x.html", title="标题", body_raw=body)
 
 
-def test_cleaning_runs_on_another_thread_and_keeps_the_reactor_free(monkeypatch):
-    threads = []
-    real = clean_module.clean_body
-    monkeypatch.setattr(clean_module, "clean_body", lambda *a: threads.append(threading.current_thread().name)
-                        or real(*a))
+def _run(pipeline: CleanPipeline, *items: Article) -> list[Article | BaseException]:
+    async def crawl() -> list[Article | BaseException]:
+        return await asyncio.gather(*(pipeline.process_item(item) for item in items), return_exceptions=True)
+
+    try:
+        return asyncio.run(crawl())
+    finally:
+        pipeline.close_spider()
+
+
+def test_cleaning_runs_in_another_process_and_the_cleaned_item_comes_back():
+    [item] = _run(CleanPipeline(CountingStats(), work=cleaned_with_pid), _article("NW202204282363799455",
+                                                                                 '<p>正文<script>x</script></p>'))
+    assert item.body == "<p>正文</p>" and item.title == "标题"
+    assert item.source.isdigit() and int(item.source) != os.getpid()
+
+
+def test_a_run_that_cleans_nothing_starts_no_process():
     pipeline = CleanPipeline(CountingStats())
-    item = asyncio.run(pipeline.process_item(_article("NW202204282363799455")))
     pipeline.close_spider()
-    assert item.body == "<p>正文</p>" and threads and threads[0].startswith("finews-clean")
+    assert pipeline._pool is None
 
 
-def test_a_page_over_its_budget_is_dropped_counted_and_costs_the_others_nothing(monkeypatch):
-    real = clean_module.clean_body
-
-    def slow_for_one(markup, base):
-        if "慢" in markup:
-            time.sleep(2)
-        return real(markup, base)
-
-    monkeypatch.setattr(clean_module, "clean_body", slow_for_one)
+def test_a_page_over_its_budget_is_dropped_counted_and_costs_the_others_nothing():
     stats = CountingStats()
-    pipeline = CleanPipeline(stats, budget=0.3)
+    pipeline = CleanPipeline(stats, budget=1.0, work=slow_when_marked)
 
     async def crawl():
+        await pipeline.process_item(_article("NW202205302396506118"))  # workers up before the clock matters
         slow = asyncio.ensure_future(pipeline.process_item(_article("NW202204282363799455", "<p>慢</p>")))
         started = time.monotonic()
         fast = await pipeline.process_item(_article("NW202205302396506117"))
         fast_took = time.monotonic() - started
-        with pytest.raises(DropItem, match=r"\[too_slow\] NW202204282363799455: cleaning took more than 0.3 s"):
+        with pytest.raises(DropItem, match=r"\[too_slow\] NW202204282363799455: cleaning took more than 1 s"):
             await slow
         return fast, fast_took
 
-    fast, fast_took = asyncio.run(crawl())
-    pipeline.close_spider()
-    assert fast.body == "<p>正文</p>" and fast_took < 0.3
+    try:
+        fast, fast_took = asyncio.run(crawl())
+    finally:
+        pipeline.close_spider()
+    assert fast.body == "<p>正文</p>" and fast_took < 1.0
     assert stats.values == {"finews/dropped/too_slow": 1}
+
+
+def test_a_dying_worker_costs_only_the_article_that_kills_it_which_is_fetched_again():
+    stats = CountingStats()
+    pipeline = CleanPipeline(stats, processes=2, work=dies_when_marked)
+    innocent, culprit = _run(pipeline, _article("NW202205302396506117"), _article("NW202204282363799455", "<p>崩</p>"))
+    assert innocent.body == "<p>正文</p>"
+    assert isinstance(culprit, DropItem) and "[cleaner_crashed] NW202204282363799455" in str(culprit)
+    assert stats.values == {"finews/dropped/cleaner_crashed": 1}
+    assert "cleaner_crashed" in RETRYABLE_DROPS
+    # and the next article gets a working pool
+    [after] = _run(pipeline, _article("NW202205302396506119"))
+    assert after.body == "<p>正文</p>"
 
 
 def test_unusable_bodies_are_dropped_with_their_reason():
     stats = CountingStats()
-    pipeline = CleanPipeline(stats)
-    for body, reason in (("<div>" * 300 + "x", "unsafe_markup"), ("<script>x</script>", "empty_body")):
-        with pytest.raises(DropItem, match=rf"\[{reason}\]"):
-            asyncio.run(pipeline.process_item(_article("NW202204282363799455", body)))
-    pipeline.close_spider()
+    results = _run(CleanPipeline(stats), _article("NW202204282363799455", "<div>" * 300 + "x"),
+                   _article("NW202205302396506117", "<script>x</script>"))
+    assert [str(r).split("]")[0] + "]" for r in results] == ["[unsafe_markup]", "[empty_body]"]
     assert stats.values == {"finews/dropped/unsafe_markup": 1, "finews/dropped/empty_body": 1}

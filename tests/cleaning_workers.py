@@ -1,0 +1,33 @@
+"""Stand-ins for `cleaned_copy` that the clean pipeline's tests hand to its worker processes.
+
+Module-level functions in an importable module: a worker process imports them by name.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from finews_crawler.items import Article
+from finews_crawler.cleaner import Dropped, cleaned_copy
+
+
+def cleaned_with_pid(item: Article) -> tuple[Article, Dropped | None]:
+    """Cleans, and says in `source` which process did."""
+    item, dropped = cleaned_copy(item)
+    item.source = str(os.getpid())
+    return item, dropped
+
+
+def slow_when_marked(item: Article) -> tuple[Article, Dropped | None]:
+    if "慢" in item.body_raw:
+        time.sleep(2)
+    return cleaned_copy(item)
+
+
+def dies_when_marked(item: Article) -> tuple[Article, Dropped | None]:
+    """A parser crash: the process is gone, no exception travels back."""
+    if "崩" in item.body_raw:
+        os._exit(70)
+    time.sleep(0.3)  # still in the pool when the other article kills it
+    return cleaned_copy(item)
