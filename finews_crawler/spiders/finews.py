@@ -4,8 +4,9 @@ Every configured feed is paged through and its entries are merged by
 infoCode (one article, however many feeds list it).  An entry whose feed
 names the media is settled (a feed naming the media decides the category),
 so its share page is requested at once, while paging goes on; an entry
-only the roll feed lists so far waits until every feed is read (the engine
-goes idle), in case a media-naming feed lists it too.  Each share page is
+only the roll feed lists so far waits until every other feed has finished
+paging, in case one of them lists it too (the long roll feed's later entries
+then go at once, and few wait in memory).  Each share page is
 requested once, carrying the merged feed facts.  The spider only decides
 what to fetch and when; what a feed or page is and how it reads is
 `finews_crawler.sources`'s business.
@@ -94,13 +95,14 @@ class FinewsSpider(Spider):
         self.stocks = watched({"stocks": stocks})
         self.only_codes = [code.strip() for code in infocodes.split(",") if code.strip()]
         self.feeds_done = False  # every feed page read: what is queued now is all there is
-        self._pending: dict[str, FeedEntry] = {}
+        self._pending: dict[str, FeedEntry] = {}  # listed, not yet settled: held until `_settled`
+        self._paging: set[str] = set()  # feeds whose paging has not ended
         self._skipped: set[str] = set()
         self._dispatched: set[str] = set()  # infoCodes whose share page was requested this run
         self._gone: dict[str, str] = {}  # infoCode -> why it is settled without a row (withdrawn, 404, a drop)
         self._replay: ReplayServer | None = None
         self._index: ArticleStore | None = None
-        self._dispatching: asyncio.Task[None] | None = None
+        self._dispatching: set[asyncio.Task[None]] = set()  # held articles being handed to the engine
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinewsSpider:
@@ -158,6 +160,7 @@ class FinewsSpider(Spider):
             self.feeds_done = True  # a worker reads no feed
             self.logger.info("Worker: fetching share pages from the shared queue")
             return
+        self._paging = {feed.name for feed in self.config.feeds}
         await self._resume_pending()
         for feed in self.config.feeds:
             yield self._feed_request(feed, 1)
@@ -187,9 +190,10 @@ class FinewsSpider(Spider):
                 self.crawler.stats.inc_value(f"finews/refusals/{spec.kind}")
                 self.logger.warning("Feed %s page %d refused (%s): %s; counted as a refusal, not as no news",
                                     feed, page, response.url, exc)
-                return
-            count_error(self.crawler.stats, "feed")
-            self.logger.error("Feed %s page %d unreadable (%s): %s", feed, page, response.url, exc)
+            else:
+                count_error(self.crawler.stats, "feed")
+                self.logger.error("Feed %s page %d unreadable (%s): %s", feed, page, response.url, exc)
+            self._feed_ended(feed)
             return
         self.crawler.stats.inc_value(f"finews/feeds/pages/{feed}")
         listed = []
@@ -210,12 +214,30 @@ class FinewsSpider(Spider):
         if items and page < self.config.max_pages and not all_known and following is not None:
             await self._wait_for_room()
             yield self._feed_request(spec, following.page, following.cursor)
-        # An article whose feed names its media is settled: no later listing can change its
-        # category, so it is fetched now, while the feeds are still being paged.
+        else:
+            self._feed_ended(feed)
         ready = [self._pending.pop(code) for code in codes - known
-                 if code in self._pending and self._pending[code].media]
+                 if code in self._pending and self._settled(self._pending[code])]
         for request in await self._dispatch(ready):
             yield request
+
+    def _settled(self, entry: FeedEntry) -> bool:
+        """Whether no later listing can change what an entry says: its feed named the media (which
+        decides the category), or every feed that has not listed it has finished paging."""
+        return bool(entry.media) or self._paging <= set(entry.feeds)
+
+    def _feed_ended(self, feed: str) -> None:
+        """A feed has no more pages to read (or failed): the entries it kept waiting are fetched now."""
+        self._paging.discard(feed)
+        self.feeds_done = not self._paging
+        released = [entry for entry in self._pending.values() if self._settled(entry)]
+        for entry in released:
+            del self._pending[entry.info_code]
+        if released:
+            self.logger.info("%d listed articles fetched now that %s", len(released),
+                             f"the feeds still paging ({', '.join(sorted(self._paging))}) cannot list them"
+                             if self._paging else "every feed is read")
+            self._hand_over(released)
 
     async def _wait_for_room(self) -> None:
         """Page on only while few requests wait in memory: a long backfill's memory stays flat."""
@@ -255,6 +277,7 @@ class FinewsSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         self.logger.error("Feed %s page %s failed (%s): %s", request.cb_kwargs.get("feed"),
                           request.cb_kwargs.get("page"), request.url, failure.getErrorMessage())
+        self._feed_ended(request.cb_kwargs.get("feed"))
 
     async def _resume_pending(self) -> None:
         """Articles an earlier run dispatched but never stored (it was killed): dispatch them again."""
@@ -269,20 +292,25 @@ class FinewsSpider(Spider):
                                 len(entries))
 
     def _dispatch_articles(self) -> None:
-        """Feeds are done: request the share pages of the articles held back (no media named yet)."""
-        if self._dispatching is not None and not self._dispatching.done():
+        """The engine is idle: every feed is read; hand over anything still held (a feed whose end went unseen)."""
+        if any(not task.done() for task in self._dispatching):
             raise DontCloseSpider
         self.feeds_done = True
         if not self._pending:
             return
         pending, self._pending = list(self._pending.values()), {}
-        self.logger.info("Feeds done: %d articles listed, %d of them fetched now that every feed is read",
-                         len(self._dispatched) + len(pending), len(pending))
-        self._dispatching = asyncio.ensure_future(self._crawl_all(pending))
-        self._dispatching.add_done_callback(self._dispatched_all)
+        self.logger.info("Feeds done: %d listed articles fetched now", len(pending))
+        self._hand_over(pending)
         raise DontCloseSpider
 
+    def _hand_over(self, entries: list[FeedEntry]) -> None:
+        """Request held articles from outside a callback, as room frees up in the queue."""
+        task = asyncio.ensure_future(self._crawl_all(entries))
+        self._dispatching.add(task)
+        task.add_done_callback(self._dispatched_all)
+
     def _dispatched_all(self, task: asyncio.Task[None]) -> None:
+        self._dispatching.discard(task)
         if not task.cancelled() and task.exception() is not None:
             count_error(self.crawler.stats, "dispatch")
             self.logger.error("Handing the held articles to the engine failed (the next run fetches them): %r",
