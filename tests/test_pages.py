@@ -76,3 +76,9 @@ _soup = st.lists(st.sampled_from([
 def test_has_text_agrees_with_a_real_parse(html):
     parsed = Selector(text=f"<div>{html}</div>").xpath("//text()").getall()
     assert has_text(html) == bool(squash(" ".join(parsed)))
+
+
+def test_text_directly_in_the_body_container_stays_text_when_the_body_is_read():
+    page = read_page('<html><body><div id="ContentBody">1 &lt;b&gt; 2<!--EM_StockImg_Start--><p>x &amp; y</p>'
+                     ' tail &lt;script&gt; end</div></body></html>')
+    assert page.body_html == "1 &lt;b&gt; 2<!--EM_StockImg_Start--><p>x &amp; y</p> tail &lt;script&gt; end"

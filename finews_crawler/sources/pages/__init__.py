@@ -26,10 +26,10 @@ def read_page(html: str) -> PageFields:
     A page with none of the known body containers is either a withdrawn
     notice (counted as such) or a layout we do not know (a `PageError`).
     """
-    selector = Selector(text=html)
+    root = Selector(text=html).root  # parsel's parse (recovering, huge-tree safe); read with compiled XPath
     for template in TEMPLATES:
-        if selector.css(template.body):
-            return read_template(selector, template)
-    if is_withdrawn_notice(selector):
+        if template.nodes(root, "body"):
+            return read_template(root, template)
+    if is_withdrawn_notice(root):
         return PageFields(template="withdrawn", withdrawn=True)
     raise PageError("no known article container (#ContentBody, article#zwtext)")

@@ -6,9 +6,10 @@ Linear in any input: these run on every page, including hostile ones.
 from __future__ import annotations
 
 import re
-from html import unescape
+from html import escape, unescape
 
-from parsel import Selector
+from lxml import etree
+from parsel.csstranslator import css2xpath
 
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
 
@@ -39,13 +40,25 @@ def squash(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def text_of(selector: Selector) -> str:
-    return squash(" ".join(selector.xpath(".//text()").getall()))
+def select(css: str) -> etree.XPath:
+    """A CSS selector compiled once to XPath: parsel's `.css()` translates and builds an evaluator per call,
+    which cost more than the page's parse."""
+    return etree.XPath(css2xpath(css), smart_strings=False)
 
 
-def inner_html(node: Selector) -> str:
-    """The markup inside `node`, comments included (they delimit quote charts)."""
-    return "".join(node.xpath("node()").getall())
+_TEXT = etree.XPath(".//text()", smart_strings=False)
+
+
+def text_of(node: etree._Element) -> str:
+    """The text inside a node, white space squashed."""
+    return squash(" ".join(_TEXT(node)))
+
+
+def inner_html(node: etree._Element) -> str:
+    """The markup inside `node`, comments included (they delimit quote charts), text escaped."""
+    parts = [escape(node.text, quote=False)] if node.text else []
+    parts += [etree.tostring(child, method="html", encoding="unicode", with_tail=True) for child in node]
+    return "".join(parts)
 
 
 def has_text(html: str) -> bool:

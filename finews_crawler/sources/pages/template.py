@@ -9,12 +9,12 @@ reads any of them into `PageFields`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from parsel import Selector
+from lxml import etree
 
 from ...dates import parse_beijing_time
-from .markup import text_of, has_text, inner_html, squash
+from .markup import has_text, inner_html, select, squash, text_of
 
 WITHDRAWN_MARKERS = ("该文章已被删除", "文章不存在")
 _MEDIA_PREFIX = re.compile(r"^\s*(?:来源|来自|文章来源)\s*[:：]\s*")
@@ -35,6 +35,15 @@ class Template:
     infos: str  # nodes among which the time and the `来源：` line are found
     digest: str
     body: str
+    compiled: dict[str, etree.XPath] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        compiled = {name: select(getattr(self, name)) for name in ("title", "infos", "digest", "body")}
+        object.__setattr__(self, "compiled", compiled)
+
+    def nodes(self, root: etree._Element, name: str) -> list[etree._Element]:
+        """The nodes field `name` selects in a page."""
+        return self.compiled[name](root)
 
 
 @dataclass(frozen=True)
@@ -58,9 +67,13 @@ class PageFields:
                           digest=shell.digest or self.digest, body_html=self.body_html)
 
 
-def is_withdrawn_notice(selector: Selector) -> bool:
+_BODY_TEXT = etree.XPath("//body//text()", smart_strings=False)
+_PAGE_TITLE = etree.XPath("//title/text()", smart_strings=False)
+
+
+def is_withdrawn_notice(root: etree._Element) -> bool:
     """Whether the page says the article was deleted (the source's own words)."""
-    body_text = " ".join(selector.xpath("//body//text()").getall())
+    body_text = " ".join(_BODY_TEXT(root))
     return any(marker in body_text for marker in WITHDRAWN_MARKERS)
 
 
@@ -72,21 +85,21 @@ def _first_media(nodes: list[str]) -> str:
     return next((_MEDIA_PREFIX.sub("", text) for text in nodes if _MEDIA_PREFIX.match(text)), "")
 
 
-def read_template(selector: Selector, template: Template) -> PageFields:
+def read_template(root: etree._Element, template: Template) -> PageFields:
     """Read every field of a share page laid out as `template`."""
-    body_nodes = selector.css(template.body)
+    body_nodes = template.nodes(root, "body")
     body_html = inner_html(body_nodes[0]) if body_nodes else ""
-    infos = [text_of(node) for node in selector.css(template.infos)]
-    title = " ".join(text_of(node) for node in selector.css(template.title)[:1])
+    infos = [text_of(node) for node in template.nodes(root, "infos")]
+    title = " ".join(text_of(node) for node in template.nodes(root, "title")[:1])
     if not title:
-        title = TITLE_SUFFIX.sub("", squash(selector.css("title::text").get() or ""))
-    withdrawn = not has_text(body_html) and is_withdrawn_notice(selector)
+        title = TITLE_SUFFIX.sub("", squash(next(iter(_PAGE_TITLE(root)), "")))
+    withdrawn = not has_text(body_html) and is_withdrawn_notice(root)
     return PageFields(
         template=template.name,
         title=title,
         time=_first_time(infos),
         media=_first_media(infos),
-        digest=_DIGEST_PREFIX.sub("", " ".join(text_of(node) for node in selector.css(template.digest))),
+        digest=_DIGEST_PREFIX.sub("", " ".join(text_of(node) for node in template.nodes(root, "digest"))),
         body_html=body_html,
         withdrawn=withdrawn,
     )
