@@ -1,6 +1,6 @@
 """The crawl benchmarks of issue 5, in one run, each figure beside its target.
 
-    .venv/bin/python bench/crawl.py [--articles 20000] [--latency-articles 2000] [--sequential 60]
+    .venv/bin/python bench/crawl.py [--articles 20000] [--latency-articles 2000] [--sequential 60] [--before DIR]
 
 1. end-to-end finews crawl (feeds → share pages → clean → SQLite + Jekyll export) of a
    replay site of N articles, beside raw Scrapy fetching the same share pages with no
@@ -15,6 +15,10 @@
 Crawl rates use the crawl's own elapsed time (Scrapy's `elapsed_time_seconds`, engine
 start to close: feeds included, interpreter start-up not), as the raw figure does; the
 re-run and the exports are wall times of the whole command.
+
+With `--before DIR` (another checkout, e.g. `git worktree add /tmp/before <commit>`, with a `.venv`
+of its own or a link to this one), that checkout's end-to-end and latency crawls run too, each right
+after this one's against the same replay server: a before/after pair from one run.
 
 The replay sites run in separate processes on loopback.  Figures, never a test.
 """
@@ -41,12 +45,20 @@ def share_urls(url: str, articles: int) -> list[str]:
     return [f"{url}/html_News/NewsShare.html?infoCode={a.info_code}" for a in site.articles if a.status == "ok"]
 
 
-def finews_crawl(url: str, workdir: Path, name: str, database: Path, **extra: str) -> tuple[float, int, dict]:
+def finews_crawl(url: str, workdir: Path, name: str, database: Path, checkout: Path = REPO,
+                 **extra: str) -> tuple[float, int, dict]:
     settings = {"FINEWS_API_BASE": url, "FINEWS_DATABASE_URL": f"sqlite:///{database}",
-                "FINEWS_EXPORT_DIR": str(workdir / "site"), "FINEWS_FEED_MAX_PAGES": "1000", "LOG_LEVEL": "INFO",
-                **extra}
-    seconds, rss = timed(crawl_args(settings, workdir, name))
+                "FINEWS_EXPORT_DIR": str(workdir / f"site-{database.stem}"), "FINEWS_FEED_MAX_PAGES": "1000",
+                "LOG_LEVEL": "INFO", **extra}
+    command = crawl_args(settings, workdir, name)
+    command[0] = str(checkout.resolve() / ".venv" / "bin" / "python")
+    seconds, rss = timed(command, cwd=checkout)
     return seconds, rss, stats_of(workdir, name)
+
+
+def rate(stats: dict) -> float:
+    """Articles stored per second of the crawl's own elapsed time."""
+    return stats["finews/articles/new"] / stats["elapsed_time_seconds"]
 
 
 def sequential_rate(urls: list[str]) -> float:
@@ -63,6 +75,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--latency-articles", type=int, default=2000)
     parser.add_argument("--sequential", type=int, default=60, help="pages the sequential baseline fetches")
+    parser.add_argument("--before", type=Path, help="another checkout whose crawls run beside this one's")
     args = parser.parse_args()
     rows: list[tuple[str, str, str]] = []
     print(f"machine: {machine()}")
@@ -82,6 +95,10 @@ def main() -> None:
             rows.append(("end-to-end crawl (SQLite + export)", f"{e2e_rate:,.0f} articles/s ({stored} in {seconds:.1f} s)", ""))
             rows.append(("raw Scrapy fetch of the same share pages", f"{raw_rate:,.0f} pages/s", ""))
             rows.append(("end-to-end / raw", f"{e2e_rate / raw_rate:.2f}", "≥ 0.6"))
+            if args.before:
+                _, before_rss, before = finews_crawl(url, work, "before", work / "before.sqlite3", args.before)
+                rows.append((f"  before ({args.before}): end-to-end / raw",
+                             f"{rate(before) / raw_rate:.2f} ({rate(before):,.0f} articles/s, peak {before_rss} MB)", ""))
             rows.append((f"peak RSS, {args.articles:,}-article crawl", f"{rss} MB", "≤ 300 MB"))
             quarter = args.articles // 4
             # a crawl a quarter as long (only the first quarter of feed pages), for RSS growth
@@ -108,13 +125,15 @@ def main() -> None:
             baseline = sequential_rate(share_urls(url, args.latency_articles)[:args.sequential])
             _, _, stats = finews_crawl(url, work, "latency", work / "latency.sqlite3")
             seconds = stats["elapsed_time_seconds"]
-            rate = stats["finews/articles/new"] / seconds
-            rows.append(("100 ms latency: finews", f"{rate:,.0f} articles/s ({stats['finews/articles/new']} in {seconds:.1f} s)", ""))
+            rows.append(("100 ms latency: finews", f"{rate(stats):,.0f} articles/s ({stats['finews/articles/new']} in {seconds:.1f} s)", ""))
             rows.append(("100 ms latency: sequential fetcher", f"{baseline:,.1f} pages/s", ""))
-            rows.append(("100 ms latency: finews / sequential", f"{rate / baseline:.1f}x", "≥ 25x"))
+            rows.append(("100 ms latency: finews / sequential", f"{rate(stats) / baseline:.1f}x", "≥ 25x"))
+            if args.before:
+                _, _, before = finews_crawl(url, work, "latency-before", work / "latency-before.sqlite3", args.before)
+                rows.append((f"  before ({args.before})", f"{rate(before) / baseline:.1f}x ({rate(before):,.0f} articles/s)", ""))
             _, _, stats = finews_crawl(url, work, "latency-no-throttle", work / "latency2.sqlite3",
                                        AUTOTHROTTLE_ENABLED="0")
-            unthrottled = stats["finews/articles/new"] / stats["elapsed_time_seconds"]
+            unthrottled = rate(stats)
             rows.append(("100 ms latency, AutoThrottle off: finews / sequential",
                          f"{unthrottled / baseline:.1f}x ({unthrottled:,.0f} articles/s)", "≥ 25x"))
     clean_alone, _ = cleaning_rates(3.0)
