@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import subprocess
+import sys
+import textwrap
 import time
+from pathlib import Path
 
 import pytest
 from cleaning_workers import cleaned_with_pid, dies_when_marked, slow_when_marked
@@ -83,3 +88,36 @@ def test_unusable_bodies_are_dropped_with_their_reason():
                    _article("NW202205302396506117", "<script>x</script>"))
     assert [str(r).split("]")[0] + "]" for r in results] == ["[unsafe_markup]", "[empty_body]"]
     assert stats.values == {"finews/dropped/unsafe_markup": 1, "finews/dropped/empty_body": 1}
+
+
+KILLED_CRAWL = textwrap.dedent("""
+    import asyncio, sys, time
+    sys.path.insert(0, {tests!r})
+    from cleaning_workers import cleaned_with_pid
+    from finews_crawler.items import Article
+    from finews_crawler.pipelines.clean import CleanPipeline
+    from finews_crawler.stats import CountingStats
+    pipeline = CleanPipeline(CountingStats(), work=cleaned_with_pid)
+    item = asyncio.run(pipeline.process_item(Article("NW202204282363799455", "u", "s", body_raw="<p>x</p>")))
+    print(item.source, flush=True)
+    time.sleep(120)
+""")
+
+
+def test_a_crawl_killed_outright_takes_its_cleaning_processes_with_it():
+    crawl = subprocess.Popen([sys.executable, "-c", KILLED_CRAWL.format(tests=str(Path(__file__).parent))],
+                             stdout=subprocess.PIPE)
+    worker = int(crawl.stdout.readline())
+    crawl.send_signal(signal.SIGKILL)
+    crawl.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail("the cleaning process outlived the crawl that started it")
+    assert crawl.stdout.read() == b""  # nothing holds the crawl's output open any more (cron would wait on it)

@@ -23,11 +23,12 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from ..cleaner import Dropped, clean_article, cleaned_copy
+from ..cleaner import Dropped, clean_article, cleaned_copy, exit_with_crawl
 from ..config import FinewsConfig
 from ..items import Article
 from ..stats import drop
@@ -35,14 +36,21 @@ from ..stats import drop
 CLEANING_PROCESSES = 2
 
 
+_LIFELINE: tuple[Connection, Connection] | None = None  # (read, write): the write end lives as long as the crawl
+
+
 def _worker_pool(processes: int) -> ProcessPoolExecutor:
     """Workers forked from a server process that imported the cleaning code once, not from the crawl
-    (a fork would copy its threads' locks and connections).  Like any multiprocessing start method but
-    fork, the server imports the main module: a script that runs a crawl guards it with
-    `if __name__ == "__main__":` (Scrapy's and finews's commands do)."""
+    (a fork would copy its threads' locks and connections), and that exit when the crawl is gone.
+    Like any multiprocessing start method but fork, the server imports the main module: a script that
+    runs a crawl guards it with `if __name__ == "__main__":` (Scrapy's and finews's commands do)."""
+    global _LIFELINE
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["finews_crawler.cleaner"])
-    return ProcessPoolExecutor(processes, mp_context=context)
+    if _LIFELINE is None:
+        _LIFELINE = context.Pipe(duplex=False)
+    return ProcessPoolExecutor(processes, mp_context=context, initializer=exit_with_crawl,
+                               initargs=(_LIFELINE[0],))
 
 
 class CleanPipeline:
