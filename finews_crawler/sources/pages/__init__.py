@@ -28,8 +28,8 @@ def read_page(html: str) -> PageFields:
     """
     root = Selector(text=html).root  # parsel's parse (recovering, huge-tree safe); read with compiled XPath
     for template in TEMPLATES:
-        if template.nodes(root, "body"):
-            return read_template(root, template)
+        if bodies := template.nodes(root, "body"):
+            return read_template(root, template, bodies[0])
     if is_withdrawn_notice(root):
         return PageFields(template="withdrawn", withdrawn=True)
     raise PageError("no known article container (#ContentBody, article#zwtext)")

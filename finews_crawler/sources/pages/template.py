@@ -85,10 +85,9 @@ def _first_media(nodes: list[str]) -> str:
     return next((_MEDIA_PREFIX.sub("", text) for text in nodes if _MEDIA_PREFIX.match(text)), "")
 
 
-def read_template(root: etree._Element, template: Template) -> PageFields:
-    """Read every field of a share page laid out as `template`."""
-    body_nodes = template.nodes(root, "body")
-    body_html = inner_html(body_nodes[0]) if body_nodes else ""
+def read_template(root: etree._Element, template: Template, body: etree._Element) -> PageFields:
+    """Read every field of a share page laid out as `template`, whose body container `read_page` found."""
+    body_html = inner_html(body)
     infos = [text_of(node) for node in template.nodes(root, "infos")]
     title = " ".join(text_of(node) for node in template.nodes(root, "title")[:1])
     if not title:
