@@ -23,9 +23,8 @@ from typing import Any
 from lxml import html as lxml_html
 
 from .cleaning import clean_name
-from .sources.feeds import SECID
+from .sources.feeds import MARKET_ID as _MARKET, SECID, SECURITY_CODE as _CODE
 
-_MARKET, _CODE = r"(\d{1,3})", r"([A-Za-z0-9]{1,12})"  # a secid's two parts (SECID, SOURCE-SITE.md §7)
 _SPAN_ID = re.compile(rf"^(?:stock_|bk_|Info\.){_MARKET}\.{_CODE}$", re.ASCII)
 _DATA_CODE_COMMA = re.compile(rf"^{_MARKET},{_CODE}$", re.ASCII)
 _DATA_CODE_BAR = re.compile(rf"^{_CODE}\|{_MARKET}\|\d+$", re.ASCII)  # code|market|chart type (quote charts)
@@ -134,7 +133,7 @@ def securities_in(body_raw: str, stock_list: Iterable[str] = ()) -> list[Securit
 
 # What a user may name a security by: a code (600519), a symbol (600519.SH) or a secid (1.600519).
 # ASCII letters, digits and dots only, so it is safe in a LIKE pattern too.
-NAME = re.compile(r"^(?:\d{1,3}\.)?[A-Za-z0-9]{1,12}(?:\.[A-Za-z]{2})?$", re.ASCII)
+NAME = re.compile(rf"^(?:{_MARKET}\.)?{_CODE}(?:\.[A-Za-z]{{2}})?$", re.ASCII)
 _SYMBOL = re.compile(r"^([A-Za-z0-9]{1,12})\.[A-Za-z]{2}$", re.ASCII)
 
 

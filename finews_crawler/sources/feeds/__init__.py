@@ -29,7 +29,8 @@ __all__ = ["DEFAULT_FEEDS", "INFO_CODE", "KINDS", "TODAY_FEEDS", "FeedEntry", "F
 
 KINDS: dict[str, FeedKind] = {kind.name: kind for kind in (Roll(), Media(), Market(), Fast(), Column(), Search())}
 # A security id as feeds and quote links write it (SOURCE-SITE.md §7): market id, dot, code.
-SECID = re.compile(r"^(\d{1,3})\.([A-Za-z0-9]{1,12})$", re.ASCII)
+MARKET_ID, SECURITY_CODE = r"(\d{1,3})", r"([A-Za-z0-9]{1,12})"  # its two parts, for the other spellings
+SECID = re.compile(rf"^{MARKET_ID}\.{SECURITY_CODE}$", re.ASCII)
 MAX_STOCKS = 50
 # A security's code as a search keyword: ASCII letters and digits (600519, 00700, NIO, BK0477).
 KEYWORD = re.compile(r"^[A-Za-z0-9]{1,12}$", re.ASCII)
