@@ -23,6 +23,7 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import cache
 from multiprocessing.connection import Connection
 
 from scrapy.crawler import Crawler
@@ -36,7 +37,10 @@ from ..stats import drop
 CLEANING_PROCESSES = 2
 
 
-_LIFELINE: tuple[Connection, Connection] | None = None  # (read, write): the write end lives as long as the crawl
+@cache
+def _lifeline() -> tuple[Connection, Connection]:
+    """(read, write) of the pipe the workers watch: the write end lives as long as the crawl process."""
+    return multiprocessing.get_context("forkserver").Pipe(duplex=False)
 
 
 def _worker_pool(processes: int) -> ProcessPoolExecutor:
@@ -44,13 +48,10 @@ def _worker_pool(processes: int) -> ProcessPoolExecutor:
     (a fork would copy its threads' locks and connections), and that exit when the crawl is gone.
     Like any multiprocessing start method but fork, the server imports the main module: a script that
     runs a crawl guards it with `if __name__ == "__main__":` (Scrapy's and finews's commands do)."""
-    global _LIFELINE
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["finews_crawler.cleaner"])
-    if _LIFELINE is None:
-        _LIFELINE = context.Pipe(duplex=False)
     return ProcessPoolExecutor(processes, mp_context=context, initializer=exit_with_crawl,
-                               initargs=(_LIFELINE[0],))
+                               initargs=(_lifeline()[0],))
 
 
 class CleanPipeline:
