@@ -6,10 +6,6 @@ Kept apart from the pipeline so a worker imports only the cleaning code
 
 from __future__ import annotations
 
-import os
-import threading
-from multiprocessing.connection import Connection
-
 from .cleaning import DIGEST_LIMIT, TITLE_LIMIT, clean_body, clean_name, clean_text, text_of_markup, unsafe_to_clean
 from .items import Article
 from .securities import securities_in
@@ -34,22 +30,3 @@ def clean_article(item: Article) -> Dropped | None:
 def cleaned_copy(item: Article) -> tuple[Article, Dropped | None]:
     """`clean_article` in a worker process: the cleaned item travels back."""
     return item, clean_article(item)
-
-
-def exit_with_crawl(lifeline: Connection) -> None:
-    """A worker's initializer: the worker exits as soon as the crawl process is gone.
-
-    `lifeline` is the reading end of a pipe only the crawl can write to; it
-    reads end-of-file when the crawl dies, however it dies (SIGKILL, the OOM
-    killer).  Without this, a killed crawl left its workers, and the server
-    they were forked from, running for good, holding the crawl's output open
-    (a cron job never finished).
-    """
-    def watch() -> None:
-        try:
-            lifeline.recv()
-        except (EOFError, OSError):
-            pass
-        os._exit(0)
-
-    threading.Thread(target=watch, name="finews-lifeline", daemon=True).start()

@@ -21,7 +21,7 @@ def cleaned_with_pid(item: Article) -> tuple[Article, Dropped | None]:
 
 def slow_when_marked(item: Article) -> tuple[Article, Dropped | None]:
     if "慢" in item.body_raw:
-        time.sleep(2)
+        time.sleep(60)
     return cleaned_copy(item)
 
 

@@ -26,12 +26,12 @@ def _article(code: str, body: str = "<p>正文</p>") -> Article:
 
 def _run(pipeline: CleanPipeline, *items: Article) -> list[Article | BaseException]:
     async def crawl() -> list[Article | BaseException]:
-        return await asyncio.gather(*(pipeline.process_item(item) for item in items), return_exceptions=True)
+        try:
+            return await asyncio.gather(*(pipeline.process_item(item) for item in items), return_exceptions=True)
+        finally:
+            await asyncio.wait_for(pipeline.close_spider(), 10)
 
-    try:
-        return asyncio.run(crawl())
-    finally:
-        pipeline.close_spider()
+    return asyncio.run(crawl())
 
 
 def test_cleaning_runs_in_another_process_and_the_cleaned_item_comes_back():
@@ -43,29 +43,33 @@ def test_cleaning_runs_in_another_process_and_the_cleaned_item_comes_back():
 
 def test_a_run_that_cleans_nothing_starts_no_process():
     pipeline = CleanPipeline(CountingStats())
-    pipeline.close_spider()
+    asyncio.run(pipeline.close_spider())
     assert pipeline._pool is None
 
 
-def test_a_page_over_its_budget_is_dropped_counted_and_costs_the_others_nothing():
+def test_a_page_over_its_budget_is_dropped_counted_its_process_killed_and_costs_the_others_nothing():
     stats = CountingStats()
     pipeline = CleanPipeline(stats, budget=1.0, work=slow_when_marked)
 
     async def crawl():
-        await pipeline.process_item(_article("NW202205302396506118"))  # workers up before the clock matters
-        slow = asyncio.ensure_future(pipeline.process_item(_article("NW202204282363799455", "<p>慢</p>")))
-        started = time.monotonic()
-        fast = await pipeline.process_item(_article("NW202205302396506117"))
-        fast_took = time.monotonic() - started
-        with pytest.raises(DropItem, match=r"\[too_slow\] NW202204282363799455: cleaning took more than 1 s"):
-            await slow
-        return fast, fast_took
+        try:
+            await pipeline.process_item(_article("NW202205302396506118"))  # workers up before the clock matters
+            slow = asyncio.ensure_future(pipeline.process_item(_article("NW202204282363799455", "<p>慢</p>")))
+            started = time.monotonic()
+            fast = await pipeline.process_item(_article("NW202205302396506117"))
+            fast_took = time.monotonic() - started
+            with pytest.raises(DropItem, match=r"\[too_slow\] NW202204282363799455: cleaning took more than 1 s"):
+                await slow
+            slow_took = time.monotonic() - started
+            after = await pipeline.process_item(_article("NW202205302396506119"))  # a fresh process stands in
+        finally:
+            await asyncio.wait_for(pipeline.close_spider(), 10)
+        return fast, fast_took, slow_took, after
 
-    try:
-        fast, fast_took = asyncio.run(crawl())
-    finally:
-        pipeline.close_spider()
+    fast, fast_took, slow_took, after = asyncio.run(crawl())
     assert fast.body == "<p>正文</p>" and fast_took < 1.0
+    assert slow_took < 5  # the page sleeps 60 s: its process was killed at the budget, not waited for
+    assert after.body == "<p>正文</p>"
     assert stats.values == {"finews/dropped/too_slow": 1}
 
 
@@ -98,9 +102,14 @@ KILLED_CRAWL = textwrap.dedent("""
     from finews_crawler.pipelines.clean import CleanPipeline
     from finews_crawler.stats import CountingStats
     pipeline = CleanPipeline(CountingStats(), work=cleaned_with_pid)
-    item = asyncio.run(pipeline.process_item(Article("NW202204282363799455", "u", "s", body_raw="<p>x</p>")))
-    print(item.source, flush=True)
-    time.sleep(120)
+
+
+    async def crawl():
+        item = await pipeline.process_item(Article("NW202204282363799455", "u", "s", body_raw="<p>x</p>"))
+        print(item.source, flush=True)
+        time.sleep(120)
+
+    asyncio.run(crawl())
 """)
 
 

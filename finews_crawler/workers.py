@@ -1,0 +1,179 @@
+"""Worker processes the crawl's event loop feeds through their pipes, one job at a time each.
+
+Why not `concurrent.futures.ProcessPoolExecutor`: it feeds its workers
+through two helper threads of the crawl process, and every job woke both,
+so the GIL passed between them and the reactor ~100 times per article
+(`strace -f -c`) and the hand-over cost the reactor more than the work it
+moved away (bench/README.md, issue 13).  Here the loop writes a job to a
+worker's stdin and reads the answer from its stdout itself.  One job per
+worker at a time means a job past its budget is ended by killing its
+process, and a worker that dies names the job that killed it.
+
+A worker is `python -m finews_crawler.workers LIFELINE`: it imports the
+job's module when the first job names it (never Scrapy unless the job
+does), and exits when LIFELINE, a pipe only the crawl holds open, reads
+end-of-file: a crawl killed outright (SIGKILL, the OOM killer) takes its
+workers with it instead of leaving them running, holding a cron job's
+output open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import pickle
+import struct
+import sys
+import threading
+from collections.abc import Callable
+from functools import cache
+from typing import Any, BinaryIO
+
+FRAME = struct.Struct(">I")  # each message: its length, then a pickle
+
+
+class WorkerDied(Exception):
+    """The worker process ended without answering (a crash in native code, a kill)."""
+
+
+class OverBudget(Exception):
+    """The job took longer than its budget; its process was killed."""
+
+
+@cache
+def _lifeline() -> int:
+    """The reading end of a pipe whose writing end lives, unwritten, as long as this process."""
+    read, _write = os.pipe()  # both close-on-exec: a worker gets the reading end through pass_fds only
+    return read
+
+
+def _pickled(message: Any) -> bytes:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return FRAME.pack(len(payload)) + payload
+
+
+class _Worker:
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.killed = False
+
+    @classmethod
+    async def start(cls) -> _Worker:
+        path = os.pathsep.join(entry or os.getcwd() for entry in sys.path)  # the crawl's imports, tests' too
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", __name__, str(_lifeline()), pass_fds=(_lifeline(),),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
+        return cls(process)
+
+    async def call(self, function: str, args: tuple[Any, ...]) -> Any:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(_pickled((function, args)))
+            await stdin.drain()
+            (size,) = FRAME.unpack(await stdout.readexactly(FRAME.size))
+            ok, value = pickle.loads(await stdout.readexactly(size))
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            raise WorkerDied(f"worker process {self.process.pid} ended ({await self.process.wait()})") from exc
+        if not ok:
+            raise value
+        return value
+
+    def kill(self) -> None:
+        if self.process.returncode is None:
+            self.killed = True
+            self.process.kill()
+
+    async def stop(self) -> None:
+        """Let an idle worker finish (end of its input); kill a busy one."""
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        await self.process.wait()
+
+
+class WorkerPool:
+    """Up to `size` worker processes, started when a job needs one; `run` awaits a job's result.
+
+    A job is a module-level function (the worker imports it by name) and
+    picklable arguments; its exception travels back and is raised here.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._slots = asyncio.Semaphore(size)
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+
+    async def run(self, function: Callable[..., Any], *args: Any, budget: float | None = None) -> Any:
+        """The job's result; OverBudget past `budget` seconds, WorkerDied if its process died."""
+        name = f"{function.__module__}:{function.__qualname__}"
+        async with self._slots:
+            worker = self._idle.pop() if self._idle else await _Worker.start()
+            self._busy.add(worker)
+            # A timer, not asyncio.wait_for: no task per job (wait_for's cost showed in the crawl bench).
+            timer = asyncio.get_running_loop().call_later(budget, worker.kill) if budget is not None else None
+            try:
+                result = await worker.call(name, args)
+            except WorkerDied:
+                if worker.killed:
+                    raise OverBudget(f"over its budget of {budget:g} s") from None
+                raise
+            finally:
+                self._busy.discard(worker)
+                if timer is not None:
+                    timer.cancel()
+            self._idle.append(worker)
+            return result
+
+    async def close(self) -> None:
+        """End every worker: idle ones exit at the end of their input, busy ones are killed."""
+        for worker in self._busy:
+            worker.kill()
+        workers, self._idle = [*self._idle, *self._busy], []
+        await asyncio.gather(*(worker.stop() for worker in workers))
+
+
+def _exit_with_crawl(lifeline: int) -> None:
+    def watch() -> None:
+        try:
+            os.read(lifeline, 1)  # blocks until the crawl is gone
+        finally:
+            os._exit(0)
+
+    threading.Thread(target=watch, name="finews-lifeline", daemon=True).start()
+
+
+def _function(name: str) -> Callable[..., Any]:
+    module, _, qualname = name.partition(":")
+    function: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        function = getattr(function, part)
+    return function
+
+
+def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
+    """Answer jobs until the input ends: (True, result) or (False, the exception)."""
+    functions: dict[str, Callable[..., Any]] = {}
+    while len(header := jobs.read(FRAME.size)) == FRAME.size:
+        name, args = pickle.loads(jobs.read(FRAME.unpack(header)[0]))
+        try:
+            function = functions.get(name) or functions.setdefault(name, _function(name))
+            answer = _pickled((True, function(*args)))
+        except Exception as exc:  # travels back to the crawl, which decides what it means
+            try:
+                answer = _pickled((False, exc))
+            except Exception:  # an exception that does not pickle
+                answer = _pickled((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        answers.write(answer)
+        answers.flush()
+
+
+def main() -> None:
+    _exit_with_crawl(int(sys.argv[1]))
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt the answers
+    serve(sys.stdin.buffer, answers)
+
+
+if __name__ == "__main__":
+    main()
