@@ -3,13 +3,17 @@
 Both the crawl's store pipeline and the re-clean command publish through
 here, so a post is written the same way whoever writes it.  The database
 row is the source of truth: an export failure is reported and loses no row.
-Every call blocks (database, disk); callers run it off the reactor thread.
+Every call blocks (database, disk); callers run it off the reactor thread,
+the crawl in a writer process of its own (`publish_in_writer`).
 """
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -170,3 +174,36 @@ class Publisher:
         if not self.folder.exists(path):
             self.folder.write(path, render())
         done.add(key)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a writer process publishes: what it needs to open its own store and folder."""
+
+    database_url: str
+    export_dir: Path | None
+    links: SiteLinks
+    rotation: Rotation | None
+
+
+@dataclass(frozen=True)
+class NotStored:
+    """A database error, as text: a driver's exception need not survive the trip between processes."""
+
+    error: str
+
+
+@cache
+def _publisher(target: Target) -> Publisher:
+    """The writer process's publisher for `target`, opened by its first batch and closed when the process ends."""
+    store = ArticleStore.acquire(target.database_url) if target.database_url else None
+    if store is not None:
+        atexit.register(store.release)
+    folder = ExportFolder(target.export_dir) if target.export_dir is not None else None
+    return Publisher(store, folder, target.links, target.rotation)
+
+
+def publish_in_writer(target: Target, items: list[Article]) -> list[Published | NotStored]:
+    """`Publisher.publish_many` run in a writer process (`finews_crawler.workers`)."""
+    return [NotStored(f"{result.__class__.__name__}: {result}") if isinstance(result, SQLAlchemyError) else result
+            for result in _publisher(target).publish_many(items)]

@@ -1,14 +1,17 @@
 """Write each article to the database and the export folder (`finews_crawler.publish`).
 
-Database and file I/O block, so they run on one writer thread of their own:
-the crawl never waits on a disk, and writes reach SQLite one at a time.
+Articles are written by a writer process of its own (`finews_crawler.workers`,
+started by the first article: a run with nothing new starts none): the
+crawl never waits on a disk, rendering and the database driver do not take
+the reactor's CPU (on a thread they held its GIL for about a tenth of the
+crawl, bench/README.md), and writes reach the database one batch at a time.
 Items are written in batches (up to BATCH_SIZE, or whatever arrived within
-BATCH_DELAY): one transaction per batch instead of per article, and few
-hand-overs of the GIL between the writer and the reactor (a 50 ms batch of
-2-3 articles cost a quarter more CPU per article than a 300 ms one).  The
-database row is written first; an export failure is counted and logged and
-loses no row.  With rotation on, old posts move to the archive when the
-crawl closes.
+BATCH_DELAY): one transaction per batch instead of per article (a 50 ms
+batch of 2-3 articles cost a quarter more CPU per article than a 300 ms
+one).  The database row is written first; an export failure is counted and
+logged and loses no row.  The run's once-only steps (preparing the export
+folder, repairing a killed run's posts, rotation) run on a thread of the
+crawl; rotation after the writer has finished.
 """
 
 from __future__ import annotations
@@ -21,16 +24,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import Crawler
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import FinewsConfig
 from ..export import ExportError, ExportFolder
 from ..items import Article
 from ..jekyll import SiteLinks
-from ..publish import Published, Publisher
+from ..publish import NotStored, Published, Publisher, Target, publish_in_writer
 from ..rotation import rotate
 from ..stats import ARTICLES, POSTS, count_error, drop
 from ..storage import ArticleStore
+from ..workers import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +47,10 @@ class StorePipeline:
         self.config = config
         self.folder = ExportFolder(config.export_dir) if config.export_dir else None
         self.publisher = Publisher(None, self.folder, SiteLinks(config.site_base), config.rotation)
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finews-store")
-        self._batch: list[tuple[Article, asyncio.Future[Published | SQLAlchemyError]]] = []
+        self.target = Target(config.database_url, config.export_dir, SiteLinks(config.site_base), config.rotation)
+        self._steps = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finews-store")
+        self._writer: WorkerPool | None = None
+        self._batch: list[tuple[Article, asyncio.Future[Published | NotStored]]] = []
         self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -53,7 +58,7 @@ class StorePipeline:
         return cls(crawler, FinewsConfig.from_settings(crawler.settings))
 
     async def _run(self, function: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._steps, function, *args)
 
     async def open_spider(self) -> None:
         if self.config.database_url:
@@ -66,11 +71,13 @@ class StorePipeline:
             logger.warning("Both stores are off (FINEWS_STORE_DATABASE, FINEWS_STORE_EXPORT): articles are not kept")
 
     async def close_spider(self) -> None:
+        if self._writer is not None:
+            await self._writer.close()
         if self.folder is not None and self.config.rotation is not None:
             await self._export_step("rotate old posts", self._rotate)
         if self.publisher.store is not None:
             await self._run(self.publisher.store.release)
-        self._writer.shutdown(wait=True)
+        self._steps.shutdown(wait=True)
 
     async def _export_step(self, what: str, step: Callable[[], None]) -> None:
         try:
@@ -88,16 +95,18 @@ class StorePipeline:
             logger.info("Added Jekyll starter files to %s: %s", self.folder.root, ", ".join(added))
 
     def _flush(self) -> None:
-        """Hand the waiting items to the writer thread as one batch."""
+        """Hand the waiting items to the writer process as one batch."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         batch, self._batch = self._batch, []
         if not batch:
             return
-        written = asyncio.ensure_future(self._run(self.publisher.publish_many, [item for item, _ in batch]))
+        if self._writer is None:
+            self._writer = WorkerPool(1)
+        written = asyncio.ensure_future(self._writer.run(publish_in_writer, self.target, [item for item, _ in batch]))
 
-        def settle(done: asyncio.Future[list[Published | SQLAlchemyError]]) -> None:
+        def settle(done: asyncio.Future[list[Published | NotStored]]) -> None:
             error = done.exception()
             for index, (_, future) in enumerate(batch):
                 if error is not None:
@@ -127,17 +136,16 @@ class StorePipeline:
 
     async def process_item(self, item: Article) -> Article:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Published | SQLAlchemyError] = loop.create_future()
+        future: asyncio.Future[Published | NotStored] = loop.create_future()
         self._batch.append((item, future))
         if len(self._batch) >= BATCH_SIZE:
             self._flush()
         elif self._timer is None:
             self._timer = loop.call_later(BATCH_DELAY, self._flush)
         published = await future
-        if isinstance(published, SQLAlchemyError):
+        if isinstance(published, NotStored):
             count_error(self.stats, "database")
-            drop(self.stats, "not_stored",
-                 f"{item.info_code}: database write failed: {published.__class__.__name__}: {published}")
+            drop(self.stats, "not_stored", f"{item.info_code}: database write failed: {published.error}")
         self.stats.inc_value(ARTICLES + published.outcome.status)
         if published.post_written:
             self.stats.inc_value(POSTS + "written")
