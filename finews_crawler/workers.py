@@ -23,6 +23,7 @@ import asyncio
 import importlib
 import os
 import pickle
+import signal
 import struct
 import sys
 import threading
@@ -56,7 +57,7 @@ def _pickled(message: Any) -> bytes:
 class _Worker:
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
-        self.killed = False
+        self.over_budget = False
 
     @classmethod
     async def start(cls) -> _Worker:
@@ -82,8 +83,11 @@ class _Worker:
 
     def kill(self) -> None:
         if self.process.returncode is None:
-            self.killed = True
             self.process.kill()
+
+    def budget_spent(self) -> None:
+        self.over_budget = True
+        self.kill()
 
     async def stop(self) -> None:
         """Let an idle worker finish (end of its input); kill a busy one."""
@@ -111,11 +115,11 @@ class WorkerPool:
             worker = self._idle.pop() if self._idle else await _Worker.start()
             self._busy.add(worker)
             # A timer, not asyncio.wait_for: no task per job (wait_for's cost showed in the crawl bench).
-            timer = asyncio.get_running_loop().call_later(budget, worker.kill) if budget is not None else None
+            timer = asyncio.get_running_loop().call_later(budget, worker.budget_spent) if budget is not None else None
             try:
                 result = await worker.call(name, args)
             except WorkerDied:
-                if worker.killed:
+                if worker.over_budget:
                     raise OverBudget(f"over its budget of {budget:g} s") from None
                 raise
             finally:
@@ -169,6 +173,9 @@ def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
 
 
 def main() -> None:
+    # Ctrl-C and a service stop signal the whole process group: the crawl decides, finishing its batches first.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _exit_with_crawl(int(sys.argv[1]))
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt the answers

@@ -1,0 +1,105 @@
+"""Worker processes fed through their pipes: results, errors, budgets, deaths and endings."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import pytest
+from worker_jobs import chatty, dies, fails, fails_unpicklably, interrupted, pid_and_sum, sleeps
+
+from finews_crawler.workers import OverBudget, WorkerDied, WorkerPool
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def _with_pool(size: int, body):
+    async def run():
+        pool = WorkerPool(size)
+        try:
+            return await body(pool)
+        finally:
+            await asyncio.wait_for(pool.close(), 10)
+
+    return asyncio.run(run())
+
+
+def test_a_job_runs_in_another_process_and_its_result_comes_back():
+    pid, total = _with_pool(1, lambda pool: pool.run(pid_and_sum, 1, 2, 3))
+    assert total == 6 and pid != os.getpid()
+
+
+def test_a_worker_is_reused_and_no_more_than_size_run_at_once():
+    async def body(pool):
+        return await asyncio.gather(*(pool.run(sleeps, 0.2) for _ in range(6)))
+
+    assert len(set(_with_pool(2, body))) == 2
+
+
+def test_a_stray_print_does_not_corrupt_the_answer():
+    assert _with_pool(1, lambda pool: pool.run(chatty, "答")) == "答"
+
+
+def test_a_jobs_exception_is_raised_in_the_crawl_and_the_worker_goes_on():
+    async def body(pool):
+        with pytest.raises(ValueError, match="坏"):
+            await pool.run(fails, "坏")
+        with pytest.raises(RuntimeError, match="_Unpicklable: its lock cannot travel"):
+            await pool.run(fails_unpicklably)
+        return await pool.run(pid_and_sum, 4)
+
+    assert _with_pool(1, body)[1] == 4
+
+
+def test_a_job_past_its_budget_has_its_process_killed_and_the_next_job_gets_a_fresh_one():
+    async def body(pool):
+        first, _ = await pool.run(pid_and_sum)
+        started = time.monotonic()
+        with pytest.raises(OverBudget):
+            await pool.run(sleeps, 60, budget=0.5)
+        took = time.monotonic() - started
+        second, _ = await pool.run(pid_and_sum)
+        return first, second, took
+
+    first, second, took = _with_pool(1, body)
+    assert took < 5 and first != second and _gone(first)
+
+
+def test_a_worker_that_dies_raises_worker_died_and_is_replaced():
+    async def body(pool):
+        with pytest.raises(WorkerDied, match="ended"):
+            await pool.run(dies)
+        return await pool.run(pid_and_sum, 1)
+
+    assert _with_pool(1, body)[1] == 1
+
+
+def test_a_worker_ignores_the_process_groups_ctrl_c_the_crawl_ends_it():
+    async def body(pool):
+        return await pool.run(interrupted), await pool.run(pid_and_sum)
+
+    interrupted_pid, (after, _) = _with_pool(1, body)
+    assert interrupted_pid == after and _gone(after)
+
+
+def test_close_ends_idle_and_busy_workers():
+    async def run():
+        pool = WorkerPool(2)
+        idle, _ = await pool.run(pid_and_sum)
+        busy = asyncio.ensure_future(pool.run(sleeps, 60))
+        await asyncio.sleep(1)
+        started = time.monotonic()
+        await asyncio.wait_for(pool.close(), 10)
+        with pytest.raises(WorkerDied):
+            await busy
+        return idle, time.monotonic() - started
+
+    idle, took = asyncio.run(run())
+    assert took < 5 and _gone(idle)
