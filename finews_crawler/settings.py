@@ -130,6 +130,15 @@ DOWNLOADER_MIDDLEWARES = {
     "finews_crawler.politeness.SourcePoliteness": 60,
 }
 
+# Spider middlewares finews has no use for, each an async generator wrapped around every callback's output:
+# every request is built from a validated infoCode and a configured base (no depth to limit, no URL to
+# measure), and MetaCopyDetection is a development aid.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
+
 ITEM_PIPELINES = {
     "finews_crawler.pipelines.validate.ValidatePipeline": 100,
     "finews_crawler.pipelines.clean.CleanPipeline": 200,

