@@ -90,6 +90,10 @@ CONCURRENT_ITEMS = 1
 # Scrapy re-reads a generator callback's source (inspect + ast) to warn about `return value` whenever its
 # weak cache has lost the bound method (on many responses); finews's generator callbacks return no value.
 WARN_ON_GENERATOR_RETURN_VALUE = False
+# Scrapy stops downloading while the responses being processed add up to this many bytes (each counted as at
+# least 1 KiB). Its default, 5 MB, let ~1,400 articles wait for the cleaning processes when they were the
+# bottleneck, ~35 MB more at the peak; a few hundred keep every process busy (bench/README.md, issue 13).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.0
