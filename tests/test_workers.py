@@ -47,12 +47,15 @@ def test_a_stray_print_does_not_corrupt_the_answer():
     assert _with_pool(1, lambda pool: pool.run(chatty, "答")) == "答"
 
 
-def test_a_jobs_exception_is_raised_in_the_crawl_and_the_worker_goes_on():
+@pytest.mark.parametrize(("job", "args", "error", "match"), [
+    (fails, ("坏",), ValueError, "坏"),
+    (fails_unpicklably, (), RuntimeError, "_Unpicklable: its lock cannot travel"),
+    (dies, (), WorkerDied, "ended"),
+])
+def test_a_failed_job_raises_in_the_crawl_and_the_next_job_runs(job, args, error, match):
     async def body(pool):
-        with pytest.raises(ValueError, match="坏"):
-            await pool.run(fails, "坏")
-        with pytest.raises(RuntimeError, match="_Unpicklable: its lock cannot travel"):
-            await pool.run(fails_unpicklably)
+        with pytest.raises(error, match=match):
+            await pool.run(job, *args)
         return await pool.run(pid_and_sum, 4)
 
     assert _with_pool(1, body)[1] == 4
@@ -70,15 +73,6 @@ def test_a_job_past_its_budget_has_its_process_killed_and_the_next_job_gets_a_fr
 
     first, second, took = _with_pool(1, body)
     assert took < 5 and first != second and _gone(first)
-
-
-def test_a_worker_that_dies_raises_worker_died_and_is_replaced():
-    async def body(pool):
-        with pytest.raises(WorkerDied, match="ended"):
-            await pool.run(dies)
-        return await pool.run(pid_and_sum, 1)
-
-    assert _with_pool(1, body)[1] == 1
 
 
 def test_a_worker_ignores_the_process_groups_ctrl_c_the_crawl_ends_it():
