@@ -67,19 +67,17 @@ class _Worker:
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
         return cls(process)
 
-    async def call(self, function: str, args: tuple[Any, ...]) -> Any:
+    async def call(self, function: str, args: tuple[Any, ...]) -> tuple[bool, Any]:
+        """(True, the result) or (False, the exception the job raised)."""
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
         try:
             stdin.write(_pickled((function, args)))
             await stdin.drain()
             (size,) = FRAME.unpack(await stdout.readexactly(FRAME.size))
-            ok, value = pickle.loads(await stdout.readexactly(size))
+            return pickle.loads(await stdout.readexactly(size))
         except (asyncio.IncompleteReadError, ConnectionError) as exc:
             raise WorkerDied(f"worker process {self.process.pid} ended ({await self.process.wait()})") from exc
-        if not ok:
-            raise value
-        return value
 
     def kill(self) -> None:
         if self.process.returncode is None:
@@ -117,17 +115,22 @@ class WorkerPool:
             # A timer, not asyncio.wait_for: no task per job (wait_for's cost showed in the crawl bench).
             timer = asyncio.get_running_loop().call_later(budget, worker.budget_spent) if budget is not None else None
             try:
-                result = await worker.call(name, args)
+                ok, value = await worker.call(name, args)
             except WorkerDied:
                 if worker.over_budget:
                     raise OverBudget(f"over its budget of {budget:g} s") from None
+                raise
+            except BaseException:  # cancelled mid-job: its answer must not become the next job's
+                worker.kill()
                 raise
             finally:
                 self._busy.discard(worker)
                 if timer is not None:
                     timer.cancel()
             self._idle.append(worker)
-            return result
+        if not ok:
+            raise value
+        return value
 
     async def close(self) -> None:
         """End every worker: idle ones exit at the end of their input, busy ones are killed."""

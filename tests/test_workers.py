@@ -13,10 +13,14 @@ from finews_crawler.workers import OverBudget, WorkerDied, WorkerPool
 
 
 def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
+    """The process has ended and been reaped (within a few seconds: the loop's child watcher reaps it)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
     return False
 
 
@@ -54,11 +58,29 @@ def test_a_stray_print_does_not_corrupt_the_answer():
 ])
 def test_a_failed_job_raises_in_the_crawl_and_the_next_job_runs(job, args, error, match):
     async def body(pool):
+        before, _ = await pool.run(pid_and_sum)
         with pytest.raises(error, match=match):
             await pool.run(job, *args)
-        return await pool.run(pid_and_sum, 4)
+        return before, await pool.run(pid_and_sum, 4)
 
-    assert _with_pool(1, body)[1] == 4
+    before, (after, total) = _with_pool(1, body)
+    assert total == 4
+    assert (after == before) is (job is not dies)  # a job's exception costs its worker nothing
+
+
+def test_a_job_cancelled_midway_ends_its_worker_whose_answer_would_be_the_next_jobs():
+    async def body(pool):
+        first, _ = await pool.run(pid_and_sum)
+        job = asyncio.ensure_future(pool.run(sleeps, 60))
+        await asyncio.sleep(1)
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+        second, total = await pool.run(pid_and_sum, 2)
+        return first, second, total
+
+    first, second, total = _with_pool(1, body)
+    assert total == 2 and second != first and _gone(first)
 
 
 def test_a_job_past_its_budget_has_its_process_killed_and_the_next_job_gets_a_fresh_one():
