@@ -47,7 +47,7 @@ class StorePipeline:
         self.config = config
         self.folder = ExportFolder(config.export_dir) if config.export_dir else None
         self.publisher = Publisher(None, self.folder, SiteLinks(config.site_base), config.rotation)
-        self.target = Target(config.database_url, config.export_dir, SiteLinks(config.site_base), config.rotation)
+        self.target = Target(config.database_url, config.export_dir, self.publisher.links, config.rotation)
         self._steps = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finews-store")
         self._writer: WorkerPool | None = None
         self._batch: list[tuple[Article, asyncio.Future[Published | NotStored]]] = []
