@@ -158,6 +158,17 @@ def _distinct_runs(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]
         yield group
 
 
+class PagingRow(Base):
+    """A feed a run is paging. The run deletes its row when it has read the feed to where a run stops
+    (an all-known page, the last page, FINEWS_FEED_MAX_PAGES); a row left behind means the feed's
+    unread pages may hold articles no run has seen, behind pages that are all known now."""
+
+    __tablename__ = "paging"
+
+    feed: Mapped[str] = mapped_column(String(100), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class GoneRow(Base):
     """An article the source answered with a withdrawn notice or a 404."""
 
@@ -229,7 +240,7 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
 
 
 # The newest migration (`migrations/versions/`); a test checks it against Alembic's own head.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 def at_head(engine: Engine) -> bool:
@@ -528,6 +539,22 @@ class ArticleStore:
             connection.execute(self._upsert_statement(GoneRow.__table__, ("reason", "checked_at")), rows)
             for chunk in _chunks(list(gone)):
                 connection.execute(delete(pending).where(pending.c.info_code.in_(chunk)))
+
+    def start_paging(self, feeds: Sequence[str]) -> set[str]:
+        """Record that this run pages `feeds`; the ones an earlier run left part-read."""
+        paging = PagingRow.__table__
+        with self.engine.begin() as connection:
+            unfinished = set(connection.execute(select(paging.c.feed).where(paging.c.feed.in_(feeds))).scalars())
+            if feeds:
+                now = datetime.now(UTC)
+                connection.execute(self._upsert_statement(paging, ("started_at",)),
+                                   [{"feed": feed, "started_at": now} for feed in feeds])
+        return unfinished
+
+    def finish_paging(self, feed: str) -> None:
+        """This run has read `feed` to where a run stops."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(PagingRow.__table__).where(PagingRow.__table__.c.feed == feed))
 
     def add_pending(self, entries: list[dict[str, Any]]) -> None:
         """Record dispatched articles (feed entries with an `info_code`) until they are stored or gone."""

@@ -99,3 +99,40 @@ def test_rotation_after_a_crawl_archives_old_posts_and_a_refresh_leaves_them_the
     assert returncode == 0, log[-2000:]
     assert stats.get("finews/posts/written", 0) == 0 and stats.get("finews/posts/rotated") == 0
     assert sorted((tmp_path / "site" / "old_post").glob("*.md")) == sorted(archived)
+
+
+def _forget_roll_only_articles_beyond_the_first_page(workdir, replay_site):
+    """What a run killed while paging leaves: the roll feed's first pages stored, articles deeper in it never
+    seen (20 a page here: the 41st listed and later are past its second page)."""
+    deeper = [a.info_code for a in replay_site.feeds["roll"][40:] if a.feeds == ("roll",)]
+    with sqlite3.connect(workdir / "db.sqlite3") as connection:
+        stored = {code for (code,) in connection.execute("select info_code from articles")}
+        unseen = [code for code in deeper if code in stored][:5]
+        connection.executemany("delete from articles where info_code = ?", [(code,) for code in unseen])
+    return set(unseen)
+
+
+def _stored(workdir):
+    with sqlite3.connect(workdir / "db.sqlite3") as connection:
+        return {code for (code,) in connection.execute("select info_code from articles")}
+
+
+def test_a_feed_a_killed_run_left_part_read_is_read_past_its_known_pages_by_the_next_run(
+        tmp_path, replay_server, replay_site, first_run):
+    unseen = _forget_roll_only_articles_beyond_the_first_page(tmp_path, replay_site)
+    assert len(unseen) == 5
+    # Without the mark a killed run leaves, a run stops at the roll feed's first page, all known (by design).
+    returncode, log, _ = run_crawl(tmp_path, _settings(tmp_path, replay_server))
+    assert returncode == 0, log[-2000:]
+    assert not unseen & _stored(tmp_path)
+    # A run that starts paging marks each feed until it has read it to where a run stops; a killed run
+    # leaves the mark, and the next run reads that feed past its known pages.
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        assert connection.execute("select count(*) from paging").fetchone() == (0,)
+        connection.execute("insert into paging (feed, started_at) values ('roll', '2026-12-02 00:00:00')")
+    returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server))
+    assert returncode == 0, log[-2000:]
+    assert "did not read feed roll to its end" in log
+    assert unseen <= _stored(tmp_path) and stats["finews/articles/new"] == len(unseen)
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        assert connection.execute("select count(*) from paging").fetchone() == (0,)

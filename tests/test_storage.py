@@ -135,6 +135,15 @@ def test_a_database_of_the_first_schema_is_upgraded_with_its_rows(database_url):
     store.close()
 
 
+def test_a_feed_not_read_to_its_end_is_named_to_the_next_run_until_a_run_reads_it_through(store):
+    assert store.start_paging(["roll", "media"]) == set()  # a first run: nothing left part-read
+    store.finish_paging("media")  # this run read media through; roll was cut short (killed)
+    assert store.start_paging(["roll", "media", "fast"]) == {"roll"}
+    for feed in ("roll", "media", "fast"):
+        store.finish_paging(feed)
+    assert store.start_paging(["roll", "media", "fast"]) == set()
+
+
 def test_pending_entries_last_until_the_article_is_stored_or_gone(store):
     entries = [{"info_code": code, "title": "t", "time": "2022-04-28 13:52:55", "media": "", "digest": "",
                 "feeds": ["roll"]} for code in ("NW202204282363799455", "NW202205312399000001", "NW202205312399000003")]

@@ -97,6 +97,7 @@ class FinewsSpider(Spider):
         self.feeds_done = False  # every feed page read: what is queued now is all there is
         self._pending: dict[str, FeedEntry] = {}  # listed, not yet settled: held until `_settled`
         self._paging: set[str] = set()  # feeds whose paging has not ended
+        self._deep: set[str] = set()  # feeds an earlier run left part-read: paged past known pages
         self._skipped: set[str] = set()
         self._dispatched: set[str] = set()  # infoCodes whose share page was requested this run
         self._gone: dict[str, str] = {}  # infoCode -> why it is settled without a row (withdrawn, 404, a drop)
@@ -162,6 +163,7 @@ class FinewsSpider(Spider):
             return
         self._paging = {feed.name for feed in self.config.feeds}
         await self._resume_pending()
+        await self._resume_paging()
         for feed in self.config.feeds:
             yield self._feed_request(feed, 1)
 
@@ -210,12 +212,13 @@ class FinewsSpider(Spider):
                 self._skip(entry.info_code)
             else:
                 self._collect(entry)
-        all_known = bool(codes) and known == codes
+        all_known = bool(codes) and known == codes and feed not in self._deep
         if items and page < self.config.max_pages and not all_known and following is not None:
             await self._wait_for_room()
             yield self._feed_request(spec, following.page, following.cursor)
         else:
             self._feed_ended(feed)
+            await self._paged_through(feed)
         ready = [self._pending.pop(code) for code in codes - known
                  if code in self._pending and self._settled(self._pending[code])]
         for request in await self._dispatch(ready):
@@ -278,6 +281,21 @@ class FinewsSpider(Spider):
         self.logger.error("Feed %s page %s failed (%s): %s", request.cb_kwargs.get("feed"),
                           request.cb_kwargs.get("page"), request.url, failure.getErrorMessage())
         self._feed_ended(request.cb_kwargs.get("feed"))
+
+    async def _resume_paging(self) -> None:
+        """Feeds an earlier run did not read to their end (killed, or the feed failed): their unread
+        pages may lie behind pages that are all known now, so this run reads past known pages."""
+        if self._index is None:
+            return
+        self._deep = await asyncio.to_thread(self._index.start_paging, sorted(self._paging))
+        if self._deep:
+            self.logger.warning("An earlier run did not read feed %s to its end: reading past known pages "
+                                "(up to FINEWS_FEED_MAX_PAGES)", ", ".join(sorted(self._deep)))
+
+    async def _paged_through(self, feed: str) -> None:
+        """The feed is read to where a run stops: the next run may stop at its first known page again."""
+        if self._index is not None:
+            await asyncio.to_thread(self._index.finish_paging, feed)
 
     async def _resume_pending(self) -> None:
         """Articles an earlier run dispatched but never stored (it was killed): dispatch them again."""
