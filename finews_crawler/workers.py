@@ -88,7 +88,7 @@ class _Worker:
         self.kill()
 
     async def stop(self) -> None:
-        """Let an idle worker finish (end of its input); kill a busy one."""
+        """End its input (an idle worker then exits) and wait for the process to end."""
         if self.process.stdin is not None:
             self.process.stdin.close()
         await self.process.wait()
@@ -150,7 +150,9 @@ def _exit_with_crawl(lifeline: int) -> None:
     threading.Thread(target=watch, name="finews-lifeline", daemon=True).start()
 
 
+@cache
 def _function(name: str) -> Callable[..., Any]:
+    """The job function `module:qualname`, imported by the first job that names it."""
     module, _, qualname = name.partition(":")
     function: Any = importlib.import_module(module)
     for part in qualname.split("."):
@@ -160,12 +162,10 @@ def _function(name: str) -> Callable[..., Any]:
 
 def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
     """Answer jobs until the input ends: (True, result) or (False, the exception)."""
-    functions: dict[str, Callable[..., Any]] = {}
     while len(header := jobs.read(FRAME.size)) == FRAME.size:
         name, args = pickle.loads(jobs.read(FRAME.unpack(header)[0]))
         try:
-            function = functions.get(name) or functions.setdefault(name, _function(name))
-            answer = _pickled((True, function(*args)))
+            answer = _pickled((True, _function(name)(*args)))
         except Exception as exc:  # travels back to the crawl, which decides what it means
             try:
                 answer = _pickled((False, exc))
