@@ -86,6 +86,13 @@ def crawl_args(settings: dict[str, str], workdir: Path, name: str, *extra: str) 
     return command
 
 
+def timed_crawl(settings: dict[str, str], workdir: Path, name: str, checkout: Path = REPO) -> tuple[float, int]:
+    """`scrapy crawl finews` run by a checkout's own interpreter in that checkout: (wall seconds, peak RSS in MB)."""
+    command = crawl_args(settings, workdir, name)
+    command[0] = str(checkout.resolve() / ".venv" / "bin" / "python")
+    return timed(command, cwd=checkout)
+
+
 def stats_of(workdir: Path, name: str) -> dict:
     return json.loads((workdir / f"{name}.json").read_text())
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 from clean import cleaning_rates
-from common import REPO, crawl_args, machine, replay_server, server_stats, stats_of, timed
+from common import REPO, machine, replay_server, server_stats, stats_of, timed, timed_crawl
 
 from finews_crawler.replay.site import ReplaySite
 
@@ -50,9 +50,7 @@ def finews_crawl(url: str, workdir: Path, name: str, database: Path, checkout: P
     settings = {"FINEWS_API_BASE": url, "FINEWS_DATABASE_URL": f"sqlite:///{database}",
                 "FINEWS_EXPORT_DIR": str(workdir / f"site-{database.stem}"), "FINEWS_FEED_MAX_PAGES": "1000",
                 "LOG_LEVEL": "INFO", **extra}
-    command = crawl_args(settings, workdir, name)
-    command[0] = str(checkout.resolve() / ".venv" / "bin" / "python")
-    seconds, rss = timed(command, cwd=checkout)
+    seconds, rss = timed_crawl(settings, workdir, name, checkout)
     return seconds, rss, stats_of(workdir, name)
 
 
@@ -91,7 +89,7 @@ def main() -> None:
             server_stats(url, reset=True)
             _, rss, stats = finews_crawl(url, work, "full", work / "full.sqlite3")
             stored, seconds = stats["finews/articles/new"], stats["elapsed_time_seconds"]
-            e2e_rate = stored / seconds
+            e2e_rate = rate(stats)
             rows.append(("end-to-end crawl (SQLite + export)", f"{e2e_rate:,.0f} articles/s ({stored} in {seconds:.1f} s)", ""))
             rows.append(("raw Scrapy fetch of the same share pages", f"{raw_rate:,.0f} pages/s", ""))
             rows.append(("end-to-end / raw", f"{e2e_rate / raw_rate:.2f}", "≥ 0.6"))
@@ -106,7 +104,7 @@ def main() -> None:
             settings_q = {"FINEWS_API_BASE": url, "FINEWS_DATABASE_URL": f"sqlite:///{work / 'quarter.sqlite3'}",
                           "FINEWS_EXPORT_DIR": str(work / "quarter-site"),
                           "FINEWS_FEED_MAX_PAGES": str(max(1, quarter // 100 // 5 + 1))}
-            _, rss_q = timed(crawl_args(settings_q, work, "quarter"))
+            _, rss_q = timed_crawl(settings_q, work, "quarter")
             quarter_stored = stats_of(work, "quarter").get("finews/articles/new", 0)
             rows.append((f"peak RSS, {quarter_stored:,}-article crawl", f"{rss_q} MB", "no growth"))
             server_stats(url, reset=True)

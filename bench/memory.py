@@ -14,7 +14,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from common import REPO, crawl_args, machine, replay_server, stats_of, timed
+from common import REPO, machine, replay_server, stats_of, timed_crawl
 
 
 def main() -> None:
@@ -32,9 +32,7 @@ def main() -> None:
                     work = Path(folder)
                     settings = {"FINEWS_API_BASE": url, "FINEWS_DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
                                 "FINEWS_EXPORT_DIR": str(work / "site"), "FINEWS_FEED_MAX_PAGES": pages}
-                    command = crawl_args(settings, work, name)
-                    command[0] = str(checkout.resolve() / ".venv" / "bin" / "python")
-                    _, rss = timed(command, cwd=checkout)
+                    _, rss = timed_crawl(settings, work, name, checkout)
                     stats = stats_of(work, name)
                     peaks.append(rss)
                     print(f"{checkout}: {stats['finews/articles/new']:,} articles in "
