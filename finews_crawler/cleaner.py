@@ -1,16 +1,25 @@
 """The cleaning step of one article: what the clean pipeline's worker processes run.
 
 Kept apart from the pipeline so a worker imports only the cleaning code
-(lxml, nh3, the securities reader), not Scrapy.
+(lxml, nh3, the securities reader), not Scrapy.  The attribution line is
+taken out of the cleaned body here too, while the body is in the worker:
+the attribution pipeline only names the media from what it said.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from .attribution import split_attribution
 from .cleaning import DIGEST_LIMIT, TITLE_LIMIT, clean_body, clean_name, clean_text, text_of_markup, unsafe_to_clean
 from .items import Article
 from .securities import securities_in
+from .sources.pages.markup import has_text
 
 Dropped = tuple[str, str]  # (drop reason, message)
+
+# What cleaning writes into an article: all a worker sends back (the raw body stays where it was).
+CLEANED_FIELDS = ("title", "digest", "media", "page_media", "securities", "body", "line_media")
 
 
 def clean_article(item: Article) -> Dropped | None:
@@ -21,12 +30,17 @@ def clean_article(item: Article) -> Dropped | None:
     if (unsafe := unsafe_to_clean(item.body_raw)) is not None:
         return "unsafe_markup", f"{item.info_code}: {unsafe}"
     item.securities = securities_in(item.body_raw, item.stock_list)  # before cleaning unwraps the quote links
-    item.body = clean_body(item.body_raw, item.share_url)  # relative URLs resolve as readers see them
-    if not item.body:
+    body = clean_body(item.body_raw, item.share_url)  # relative URLs resolve as readers see them
+    if not body:
         return "empty_body", f"{item.info_code}: nothing of the body is left after cleaning"
+    item.body, line_media = split_attribution(body)
+    item.line_media = clean_name(line_media)
+    if not has_text(item.body):
+        return "empty_body", f"{item.info_code}: the body is only an attribution line"
     return None
 
 
-def cleaned_copy(item: Article) -> tuple[Article, Dropped | None]:
-    """`clean_article` in a worker process: the cleaned item travels back."""
-    return item, clean_article(item)
+def cleaned_fields(item: Article) -> tuple[dict[str, Any], Dropped | None]:
+    """`clean_article` in a worker process: the fields it wrote travel back, not the whole article."""
+    dropped = clean_article(item)
+    return {name: getattr(item, name) for name in CLEANED_FIELDS}, dropped

@@ -31,7 +31,8 @@ class Article:
     body_raw: str = ""
     fetched_at: datetime | None = None
     # Filled in by the pipelines.
-    body: str = ""
+    body: str = ""  # cleaned, without its attribution line until the attribution pipeline renders one
+    line_media: str = ""  # what the body's attribution line named (cleaned), if it had one
     source: str = ""
     category: str = ""
     tags: list[str] = field(default_factory=list)

@@ -1,5 +1,10 @@
+import pytest
+
 from finews_crawler.attribution import render_attribution, split_attribution
 from finews_crawler.cleaning import clean_body
+from finews_crawler.items import Article
+from finews_crawler.pipelines.attribution import AttributionPipeline
+from finews_crawler.stats import CountingStats
 
 
 def test_media_is_the_whole_line_text_even_when_keyword_markup_splits_it():
@@ -34,3 +39,19 @@ def test_every_corpus_attribution_line_names_the_posts_media(corpus_posts):
 def test_rendered_line_is_normalised_and_escaped():
     assert render_attribution("财联社") == '<p class="em_media">（文章来源：财联社）</p>'
     assert render_attribution("A<b>&") == '<p class="em_media">（文章来源：A&lt;b&gt;&amp;）</p>'
+
+
+@pytest.mark.parametrize("media, line_media, page_media, source", [
+    ("财联社", "证券时报", "上海证券报", "财联社"),
+    ("", "证券时报", "上海证券报", "证券时报"),
+    ("", "", "上海证券报", "上海证券报"),
+    ("", "", "", "东方财富网"),
+])
+def test_the_feed_names_the_media_before_the_line_and_the_page_and_one_line_ends_the_body(
+        media, line_media, page_media, source):
+    stats = CountingStats()
+    item = AttributionPipeline(stats).process_item(Article("NW202204282363799455", "u", "s", body="<p>正文</p>", media=media,
+                                                           line_media=line_media, page_media=page_media))
+    assert item.source == source
+    assert item.body == f'<p>正文</p>\n<p class="em_media">（文章来源：{source}）</p>'
+    assert stats.values == ({"finews/media/fallback": 1} if source == "东方财富网" else {})

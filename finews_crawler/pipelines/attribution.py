@@ -1,12 +1,13 @@
-"""Name the media from the attribution line and render that line once, normalised."""
+"""Name the media, and end the body with its attribution line, rendered once and normalised.
+
+Cleaning took the source's own line out of the body (`cleaner.clean_article`)
+and kept what it named in `line_media`.
+"""
 
 from __future__ import annotations
 
-from ..attribution import render_attribution, split_attribution
-from ..cleaning import clean_name
+from ..attribution import render_attribution
 from ..items import Article
-from ..sources.pages import has_text
-from ..stats import drop
 from . import StatsPipeline
 
 # The share page is East Money's own: the publisher when nothing else is named.
@@ -15,13 +16,9 @@ FALLBACK_MEDIA = "东方财富网"
 
 class AttributionPipeline(StatsPipeline):
     def process_item(self, item: Article) -> Article:
-        body, line_media = split_attribution(item.body)
-        line_media = clean_name(line_media)
-        if not has_text(body):
-            drop(self.stats, "empty_body", f"{item.info_code}: the body is only an attribution line")
         # Feed first, then the attribution line, then the page's 来源 field.
-        item.source = item.media or line_media or item.page_media or FALLBACK_MEDIA
-        if not (item.media or line_media or item.page_media):
+        item.source = item.media or item.line_media or item.page_media or FALLBACK_MEDIA
+        if not (item.media or item.line_media or item.page_media):
             self.stats.inc_value("finews/media/fallback")
-        item.body = f"{body}\n{render_attribution(item.source)}"
+        item.body = f"{item.body}\n{render_attribution(item.source)}"
         return item

@@ -21,11 +21,12 @@ synchronously.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from ..cleaner import Dropped, clean_article, cleaned_copy
+from ..cleaner import Dropped, clean_article, cleaned_fields
 from ..config import FinewsConfig
 from ..items import Article
 from ..stats import drop
@@ -36,7 +37,7 @@ CLEANING_PROCESSES = 2
 
 class CleanPipeline:
     def __init__(self, stats: StatsCollector, budget: float = 10.0, processes: int = CLEANING_PROCESSES,
-                 work: Callable[[Article], tuple[Article, Dropped | None]] = cleaned_copy) -> None:
+                 work: Callable[[Article], tuple[dict[str, Any], Dropped | None]] = cleaned_fields) -> None:
         self.stats = stats
         self.budget = budget
         self.processes = processes
@@ -58,17 +59,19 @@ class CleanPipeline:
             self._pool = WorkerPool(self.processes)
         try:
             try:
-                cleaned, dropped = await self._pool.run(self.work, item, budget=self.budget)
+                fields, dropped = await self._pool.run(self.work, item, budget=self.budget)
             except WorkerDied:  # perhaps not this article's doing (the OOM killer): once more, in a fresh process
-                cleaned, dropped = await self._pool.run(self.work, item, budget=self.budget)
+                fields, dropped = await self._pool.run(self.work, item, budget=self.budget)
         except OverBudget:
             drop(self.stats, "too_slow", f"{item.info_code}: cleaning took more than {self.budget:g} s "
                                          "(FINEWS_CLEAN_BUDGET)")
         except WorkerDied:
             drop(self.stats, "cleaner_crashed", f"{item.info_code}: the cleaning process died on it twice")
+        for name, value in fields.items():
+            setattr(item, name, value)
         if dropped is not None:
             drop(self.stats, *dropped)  # counted here, on the reactor thread: stats are not thread-safe
-        return cleaned
+        return item
 
     async def close_spider(self) -> None:
         if self._pool is not None:

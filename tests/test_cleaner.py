@@ -1,0 +1,36 @@
+import pytest
+
+from finews_crawler.cleaner import CLEANED_FIELDS, clean_article, cleaned_fields
+from finews_crawler.items import Article
+
+
+def _article(body_raw: str, **fields: str) -> Article:
+    return Article("NW202204282363799455", "u", "http://share.example/a", title=" 标题 ", body_raw=body_raw, **fields)
+
+
+def test_cleaning_takes_the_attribution_line_out_of_the_body_and_keeps_what_it_named():
+    item = _article('<p>正文</p><p class="em_media">（文章来源：<b>上海证券报</b>）</p>')
+    assert clean_article(item) is None
+    assert (item.body, item.line_media, item.title) == ("<p>正文</p>", "上海证券报", "标题")
+
+
+def test_a_body_without_an_attribution_line_names_no_media():
+    item = _article("<p>正文</p>")
+    assert clean_article(item) is None
+    assert (item.body, item.line_media) == ("<p>正文</p>", "")
+
+
+@pytest.mark.parametrize("body_raw, message", [
+    ('<p class="em_media">（文章来源：财联社）</p><p><img src="x.png"></p>', "only an attribution line"),
+    ("<script>x</script><p> </p>", "nothing of the body is left"),
+])
+def test_a_body_with_no_text_besides_its_attribution_is_dropped_as_empty(body_raw, message):
+    reason, text = clean_article(_article(body_raw))
+    assert reason == "empty_body" and message in text
+
+
+def test_a_worker_sends_back_what_cleaning_wrote_and_not_the_raw_body():
+    item = _article('<p>正文<script>x</script></p>', digest="<b>摘要</b>")
+    fields, dropped = cleaned_fields(item)
+    assert dropped is None and set(fields) == set(CLEANED_FIELDS) and "body_raw" not in fields
+    assert (fields["body"], fields["digest"], fields["title"]) == ("<p>正文</p>", "摘要", "标题")
