@@ -102,6 +102,20 @@ def test_a_live_profile_crawls_hundreds_of_articles_without_tripping_the_ban(tmp
 
 
 @pytest.mark.e2e
+def test_the_replay_profile_keeps_its_connections_alive_and_never_opens_more_than_its_concurrency(tmp_path):
+    unlimited = Ban(max_connections=10**6, per_second=10**6, per_minute=10**6)
+    with ReplayServer(ReplaySite.load(scale=600), ban=unlimited) as server:
+        returncode, log, stats = run_crawl(tmp_path, {"FINEWS_API_BASE": server.url, "FINEWS_FEED_MAX_PAGES": "100",
+                                                      **_stores(tmp_path)})
+        traffic = server_stats(server)["traffic"]  # this request's own connection counts too
+    assert returncode == 0, log[-2000:]
+    assert _stored(tmp_path) >= 580 and traffic["requests"] > 600
+    assert traffic["peak_connections"] <= project_settings.CONCURRENT_REQUESTS + 1, traffic
+    # 600 articles take ~670 requests; with connections dropped past the pool's per-host bound, 150 were opened.
+    assert traffic["opened"] <= project_settings.CONCURRENT_REQUESTS + 4, traffic
+
+
+@pytest.mark.e2e
 def test_a_source_that_starts_refusing_stops_the_crawl_and_the_next_run_completes_the_job(tmp_path, replay_site):
     settings = {"FINEWS_SOURCE": "legacy", "DOWNLOAD_DELAY": "0.02", "AUTOTHROTTLE_ENABLED": "0",  # the stop, not the pace
                 **_stores(tmp_path)}

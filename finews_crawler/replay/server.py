@@ -68,7 +68,7 @@ class _Traffic:
 
     def __init__(self, ban: Ban) -> None:
         self.ban = ban
-        self.connections = self.peak_connections = 0
+        self.connections = self.peak_connections = self.opened = 0
         self.times: deque[float] = deque()
         self.requests = self.peak_per_second = self.peak_per_minute = self.refused = 0
         self.banned_until = 0.0
@@ -76,6 +76,7 @@ class _Traffic:
 
     def connect(self) -> None:
         self.connections += 1
+        self.opened += 1
         self.peak_connections = max(self.peak_connections, self.connections)
         if self.connections > self.ban.max_connections:
             self._trip(f"{self.connections} connections", time.monotonic())
@@ -107,7 +108,7 @@ class _Traffic:
 
     def report(self) -> dict[str, object]:
         return {"requests": self.requests, "refused": self.refused, "tripped": self.tripped,
-                "peak_connections": self.peak_connections, "peak_per_second": self.peak_per_second,
+                "opened": self.opened, "peak_connections": self.peak_connections, "peak_per_second": self.peak_per_second,
                 "peak_per_minute": self.peak_per_minute}
 
 
