@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from finews_crawler.cleaner import CLEANED_FIELDS, clean_article, cleaned_fields
@@ -34,3 +36,13 @@ def test_a_worker_sends_back_what_cleaning_wrote_and_not_the_raw_body():
     fields, dropped = cleaned_fields(item)
     assert dropped is None and set(fields) == set(CLEANED_FIELDS) and "body_raw" not in fields
     assert (fields["body"], fields["digest"], fields["title"]) == ("<p>正文</p>", "摘要", "标题")
+
+
+def test_every_field_cleaning_writes_is_one_a_worker_sends_back():
+    body = ('<p>　　据<span id="stock_1.600519"><a href="http://quote.eastmoney.com/sh600519.html">贵州茅台</a></span>'
+            '公告&nbsp;</p><p class="em_media">（文章来源：证券时报）</p>')
+    item = _article(body, digest="<p>摘要</p>", media=" 财联社 ", page_media="<b>证券时报</b>", stock_list=["1.600519"])
+    before = dataclasses.asdict(item)
+    assert clean_article(item) is None
+    written = {name for name, value in dataclasses.asdict(item).items() if value != before[name]}
+    assert written and written <= set(CLEANED_FIELDS), written - set(CLEANED_FIELDS)
