@@ -1,5 +1,5 @@
-"""Clean the body markup and the plain-text fields, and read the securities it names, in worker processes
-and under a time budget.
+"""Clean the body markup and the plain-text fields, read the securities it names and take out its
+attribution line, in worker processes and under a time budget.
 
 Cleaning is the one expensive step per article (two HTML5 parses and the
 rules).  It runs in processes of its own (`finews_crawler.workers`), so the
