@@ -81,6 +81,23 @@ class PolitenessAddon:
             settings.set(name, value, priority=PROFILE_PRIORITY)
 
 
+def overshoot_warning(settings: BaseSettings) -> str | None:
+    """Why the per-host bound may not hold with these settings, or None.
+
+    With asyncio and no delay, Scrapy 2.19's downloader starts every request
+    queued for a slot in one pass (it counts them as transferring only once
+    their tasks run), so a host gets up to CONCURRENT_REQUESTS at once,
+    whatever its own bound says.
+    """
+    per_host, total = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), settings.getint("CONCURRENT_REQUESTS")
+    if settings.getfloat("DOWNLOAD_DELAY") > 0 or not 0 < per_host < total:
+        return None
+    return (f"CONCURRENT_REQUESTS ({total}) is above CONCURRENT_REQUESTS_PER_DOMAIN ({per_host}) "
+            "with no DOWNLOAD_DELAY: "
+            f"Scrapy may run up to {total} requests at once to one host, and keeps only {per_host} of their "
+            "connections; set the two equal")
+
+
 class SourcePoliteness:
     """One download slot for the source on a polite profile; a crawl stopped after refusals in a row."""
 
@@ -93,6 +110,8 @@ class SourcePoliteness:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SourcePoliteness:
         config = FinewsConfig.from_settings(crawler.settings)
+        if (warning := overshoot_warning(crawler.settings)) is not None:
+            logger.warning(warning)
         return cls(crawler, profile(config) != "replay", config.stop_after_refusals)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:

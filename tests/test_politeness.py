@@ -10,7 +10,7 @@ from scrapy.settings import Settings
 import finews_crawler.settings as project_settings
 from conftest import run_crawl, server_stats
 from finews_crawler.config import FinewsConfig, YamlConfig
-from finews_crawler.politeness import POLITE, PROFILE_PRIORITY, PolitenessAddon, profile
+from finews_crawler.politeness import POLITE, PROFILE_PRIORITY, PolitenessAddon, overshoot_warning, profile
 from finews_crawler.replay.server import Ban, ReplayServer, _Traffic
 from finews_crawler.replay.site import ReplaySite
 from finews_crawler.schema import ConfigError
@@ -62,6 +62,21 @@ def test_the_replay_profile_is_not_throttled():
     settings = _settings(FINEWS_API_BASE="http://127.0.0.1:8000")
     PolitenessAddon().update_settings(settings)
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == project_settings.CONCURRENT_REQUESTS_PER_DOMAIN
+
+
+@pytest.mark.parametrize("given, warned", [
+    ({"FINEWS_API_BASE": "http://127.0.0.1:8000"}, None),  # the replay profile: 64 and 64
+    ({"FINEWS_API_BASE": "https://api.example.com"}, None),  # polite: 2 and 2, and a delay
+    ({"FINEWS_API_BASE": "https://api.example.com", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "8"},
+     "CONCURRENT_REQUESTS (8) is above CONCURRENT_REQUESTS_PER_DOMAIN (2) with no DOWNLOAD_DELAY"),
+    ({"FINEWS_API_BASE": "http://127.0.0.1:8000", "CONCURRENT_REQUESTS": "128"},
+     "CONCURRENT_REQUESTS (128) is above CONCURRENT_REQUESTS_PER_DOMAIN (64)"),
+])
+def test_settings_that_let_scrapy_exceed_the_per_host_bound_are_named(given, warned):
+    settings = _settings(**given)
+    PolitenessAddon().update_settings(settings)
+    warning = overshoot_warning(settings)
+    assert warning == warned if warned is None else warning.startswith(warned), warning
 
 
 def test_the_ban_emulation_trips_past_each_threshold():
