@@ -83,12 +83,9 @@ USER_AGENT = "finews/0.1 (news mirror crawler; Scrapy)"
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 CONCURRENT_REQUESTS = 64
-# The same bound per host: with asyncio, Scrapy 2.19's downloader starts a slot's queued requests as tasks
-# and counts them as transferring only once they run, so one pass over a full queue starts all of them,
-# up to CONCURRENT_REQUESTS at once, whatever the per-host value. Twisted keeps CONCURRENT_REQUESTS_PER_DOMAIN
-# idle connections per host and closes the rest: at 32 of 64, every other request opened a new connection
-# (a new thread on the replay server; bench/README.md, issue 13). Live profiles set both to 2 and a delay,
-# which starts one request per pass (politeness.POLITE).
+# The same bound per host: with no delay, Scrapy can run CONCURRENT_REQUESTS at once to one host whatever the
+# per-host value (politeness.overshoot_warning), and keeps only CONCURRENT_REQUESTS_PER_DOMAIN connections per
+# host alive: at 32 of 64, every other request opened a new connection (bench/README.md, issue 13).
 CONCURRENT_REQUESTS_PER_DOMAIN = 64
 # A page yields one article (or a feed page's requests): Scrapy starts CONCURRENT_ITEMS tasks per
 # response to process its output, so its default (100) cost more CPU than reading the page did.

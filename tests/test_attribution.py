@@ -50,8 +50,8 @@ def test_rendered_line_is_normalised_and_escaped():
 def test_the_feed_names_the_media_before_the_line_and_the_page_and_one_line_ends_the_body(
         media, line_media, page_media, source):
     stats = CountingStats()
-    item = AttributionPipeline(stats).process_item(Article("NW202204282363799455", "u", "s", body="<p>正文</p>", media=media,
-                                                           line_media=line_media, page_media=page_media))
+    item = AttributionPipeline(stats).process_item(Article("NW202204282363799455", "u", "s", body="<p>正文</p>",
+                                                           media=media, line_media=line_media, page_media=page_media))
     assert item.source == source
     assert item.body == f'<p>正文</p>\n<p class="em_media">（文章来源：{source}）</p>'
     assert stats.values == ({"finews/media/fallback": 1} if source == "东方财富网" else {})

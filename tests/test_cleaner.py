@@ -1,4 +1,5 @@
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -6,7 +7,7 @@ from finews_crawler.cleaner import CLEANED_FIELDS, clean_article, cleaned_fields
 from finews_crawler.items import Article
 
 
-def _article(body_raw: str, **fields: str) -> Article:
+def _article(body_raw: str, **fields: Any) -> Article:
     return Article("NW202204282363799455", "u", "http://share.example/a", title=" 标题 ", body_raw=body_raw, **fields)
 
 

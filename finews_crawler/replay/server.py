@@ -107,8 +107,8 @@ class _Traffic:
             self.banned_until = now + self.ban.duration
 
     def report(self) -> dict[str, object]:
-        return {"requests": self.requests, "refused": self.refused, "tripped": self.tripped,
-                "opened": self.opened, "peak_connections": self.peak_connections, "peak_per_second": self.peak_per_second,
+        return {"requests": self.requests, "refused": self.refused, "tripped": self.tripped, "opened": self.opened,
+                "peak_connections": self.peak_connections, "peak_per_second": self.peak_per_second,
                 "peak_per_minute": self.peak_per_minute}
 
 
