@@ -30,6 +30,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The process of each running replay server, by its URL (for `server_cpu`).
+_SERVERS: dict[str, int] = {}
+
+
+def server_cpu(url: str) -> float:
+    """CPU seconds (user and system) the replay server at `url` has spent so far (Linux /proc)."""
+    fields = Path(f"/proc/{_SERVERS[url]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def replay_server(scale: int, latency: float) -> Iterator[str]:
     """The replay site in a separate process (so its work is not the crawler's), on loopback."""
@@ -48,8 +58,10 @@ def replay_server(scale: int, latency: float) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the replay server did not start") from None
                 time.sleep(0.2)
+        _SERVERS[url] = process.pid
         yield url
     finally:
+        _SERVERS.pop(url, None)
         process.terminate()
         process.wait()
 

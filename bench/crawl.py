@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 from clean import cleaning_rates
-from common import REPO, machine, replay_server, server_stats, stats_of, timed, timed_crawl
+from common import REPO, machine, replay_server, server_cpu, server_stats, stats_of, timed, timed_crawl
 
 from finews_crawler.replay.site import ReplaySite
 
@@ -57,6 +57,14 @@ def finews_crawl(url: str, workdir: Path, name: str, database: Path, checkout: P
 def rate(stats: dict) -> float:
     """Articles stored per second of the crawl's own elapsed time."""
     return stats["finews/articles/new"] / stats["elapsed_time_seconds"]
+
+
+def cpu_split(stats: dict, server_seconds: float, stored: int) -> str:
+    """Where a crawl's CPU went, per article stored: its own process, its cleaning and writer processes, the server."""
+    crawl, helpers = stats["finews/cpu/crawl"], stats["finews/cpu/helpers"]
+    total = crawl + helpers + server_seconds
+    return (f"{total * 1000 / stored:.2f} in all: crawl {crawl * 1000 / stored:.2f}, cleaning and writing "
+            f"{helpers * 1000 / stored:.2f}, replay server {server_seconds * 1000 / stored:.2f}")
 
 
 def sequential_rate(urls: list[str]) -> float:
@@ -82,16 +90,23 @@ def main() -> None:
         with replay_server(args.articles, 0.0) as url:
             urls = share_urls(url, args.articles)
             (work / "urls.txt").write_text("\n".join(urls))
+            raw_server = server_cpu(url)
             raw = json.loads(subprocess.run([sys.executable, str(REPO / "bench" / "raw_fetch.py"),
                                              str(work / "urls.txt")], cwd=REPO, capture_output=True, text=True,
                                             check=True).stdout.splitlines()[-1])
             raw_rate = raw["pages"] / raw["seconds"]
+            raw_server = server_cpu(url) - raw_server
             server_stats(url, reset=True)
+            e2e_server = server_cpu(url)
             _, rss, stats = finews_crawl(url, work, "full", work / "full.sqlite3")
+            e2e_server = server_cpu(url) - e2e_server
             stored, seconds = stats["finews/articles/new"], stats["elapsed_time_seconds"]
             e2e_rate = rate(stats)
             rows.append(("end-to-end crawl (SQLite + export)", f"{e2e_rate:,.0f} articles/s ({stored} in {seconds:.1f} s)", ""))
             rows.append(("raw Scrapy fetch of the same share pages", f"{raw_rate:,.0f} pages/s", ""))
+            rows.append(("  CPU per article stored, start-up included (ms)", cpu_split(stats, e2e_server, stored), ""))
+            rows.append(("  raw Scrapy's CPU per page (ms)",
+                         f"{raw['cpu'] * 1000 / raw['pages']:.2f}, replay server {raw_server * 1000 / raw['pages']:.2f}", ""))
             rows.append(("end-to-end / raw", f"{e2e_rate / raw_rate:.2f}", "≥ 0.6"))
             if args.before:
                 _, before_rss, before = finews_crawl(url, work, "before", work / "before.sqlite3", args.before)

@@ -2,13 +2,14 @@
 
     python bench/raw_fetch.py URLS_FILE
 
-Same concurrency settings as finews; prints one JSON line: pages, seconds.
+Same concurrency settings as finews; prints one JSON line: pages, seconds, cpu (its CPU seconds).
 Run by bench/crawl.py, which gives it the share-page URLs of the replay site.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -41,4 +42,5 @@ process = CrawlerProcess({
 process.crawl(RawFetch)
 started = time.perf_counter()
 process.start()
-print(json.dumps({"pages": len(URLS), "seconds": time.perf_counter() - started}))
+cpu = os.times()
+print(json.dumps({"pages": len(URLS), "seconds": time.perf_counter() - started, "cpu": cpu.user + cpu.system}))

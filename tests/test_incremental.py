@@ -50,6 +50,16 @@ def test_an_unchanged_rerun_requests_the_feeds_and_zero_share_pages(tmp_path, re
     assert {p: p.stat().st_mtime_ns for p in posts} == posts
 
 
+def test_the_summary_says_what_cpu_a_run_spent_and_an_unchanged_run_starts_no_helper_process(
+        tmp_path, replay_server, first_run):
+    assert first_run["finews/cpu/crawl"] > 0 and first_run["finews/cpu/helpers"] > 0  # cleaned and written
+    assert "ms per article stored" in first_run["finews/summary"]
+    returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, replay_server))
+    assert returncode == 0, log[-2000:]
+    assert stats["finews/cpu/crawl"] > 0 and stats["finews/cpu/helpers"] == 0
+    assert "(crawl " in log and "cleaning and writing 0.0 s)" in log
+
+
 def test_refresh_updates_a_changed_article_in_place_and_leaves_the_rest(tmp_path, replay_server, replay_site,
                                                                         first_run):
     articles = [replace(a, body=a.body.replace("保定市已作为全省唯一地市", "保定市作为全省唯一地市（更正）"))

@@ -1,6 +1,9 @@
+import subprocess
+import sys
+
 import pytest
 
-from finews_crawler.summary import run_failure, summary_line
+from finews_crawler.summary import cpu_line, process_cpu, run_failure, summary_line
 
 
 def test_summary_line_counts_articles_drops_and_errors_by_reason():
@@ -10,7 +13,8 @@ def test_summary_line_counts_articles_drops_and_errors_by_reason():
     assert summary_line(stats) == (
         "finews: 4 articles stored (3 new, 1 updated, 0 unchanged), 5 known and skipped; 4 posts written; "
         "3 dropped (no_time=1, withdrawn=2); 1 errors (export=1); 2 requests gave up after retries; "
-        "0 requests (0 feed pages, 0 article pages, 0 other), 0.00 per article stored")
+        "0 requests (0 feed pages, 0 article pages, 0 other), 0.00 per article stored; "
+        "CPU 0.0 s (crawl 0.0 s, cleaning and writing 0.0 s), 0.0 ms per article stored")
 
 
 def test_requests_line_amortises_feed_pages_over_the_articles_stored():
@@ -26,7 +30,23 @@ def test_summary_line_of_an_empty_run():
     assert summary_line({}) == ("finews: 0 articles stored (0 new, 0 updated, 0 unchanged), 0 known and skipped; "
                                 "0 posts written; "
                                 "0 dropped (none); 0 errors (none); 0 requests gave up after retries; "
-                                "0 requests (0 feed pages, 0 article pages, 0 other), no article stored")
+                                "0 requests (0 feed pages, 0 article pages, 0 other), no article stored; "
+                                "CPU 0.0 s (crawl 0.0 s, cleaning and writing 0.0 s)")
+
+
+def test_cpu_line_adds_the_helper_processes_and_divides_by_the_articles_stored():
+    stats = {"finews/cpu/crawl": 6.04, "finews/cpu/helpers": 3.1, "finews/articles/new": 1400,
+             "finews/articles/updated": 100}
+    assert cpu_line(stats) == "CPU 9.1 s (crawl 6.0 s, cleaning and writing 3.1 s), 6.1 ms per article stored"
+
+
+def test_process_cpu_counts_a_child_process_once_it_was_waited_for():
+    before = process_cpu()
+    burn = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    subprocess.run([sys.executable, "-c", burn], check=True)
+    after = process_cpu()
+    assert after["finews/cpu/helpers"] - before["finews/cpu/helpers"] >= 0.25
+    assert after["finews/cpu/crawl"] >= before["finews/cpu/crawl"] > 0
 
 
 @pytest.mark.parametrize("stats, failure", [
