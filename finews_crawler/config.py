@@ -17,9 +17,9 @@ in their `from_crawler`, and nowhere else.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cached_property, partial
 from datetime import timedelta
 from ipaddress import ip_address
 from pathlib import Path
@@ -255,13 +255,19 @@ class FinewsConfig:
         port, or any other) stands in for the real source: its articles link
         to the source's public page, never to a local address.
         """
+        shape, base = self._public_page
+        return shape(base, info_code)
+
+    @cached_property
+    def _public_page(self) -> tuple[Callable[[str, str], str], str]:
+        """The URL shape and base of `public_url`, chosen once per run rather than per article."""
         if self.public_share_base:
-            return desktop.share_url(self.public_share_base, info_code)
+            return desktop.share_url, self.public_share_base
         if is_loopback(self.page_base or self.share_base):
-            return desktop.article_url(REPLAY_PUBLIC_BASE, info_code)
+            return desktop.article_url, REPLAY_PUBLIC_BASE
         if self.page_base:
-            return desktop.article_url(self.page_base, info_code)
-        return desktop.share_url(self.share_base, info_code)
+            return desktop.article_url, self.page_base
+        return desktop.share_url, self.share_base
 
     def crawled_bases(self) -> list[tuple[str, str]]:
         """(base, setting) of every host a crawl sends requests to (the search host only with a watch-list)."""

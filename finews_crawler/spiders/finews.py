@@ -444,14 +444,16 @@ class FinewsSpider(Spider):
 
     def _article(self, entry: dict[str, Any], page: PageFields, url: str) -> Article:
         """Feed facts win over the page's: the feed time has seconds, the feed media is authoritative."""
-        time_text = next((t for t in (entry["time"], page.time) if parse_beijing_time(t)), entry["time"] or page.time)
+        time_text, published = next(((text, when) for text in (entry["time"], page.time)
+                                     if (when := parse_beijing_time(text)) is not None),
+                                    (entry["time"] or page.time, None))
         return Article(
             info_code=entry["info_code"],
             url=url,
             share_url=self.config.public_url(entry["info_code"]),
             title=page.title or entry["title"],
             time_text=time_text,
-            published=parse_beijing_time(time_text),
+            published=published,
             media=entry["media"],
             page_media=page.media,
             digest=entry["digest"] or page.digest,
