@@ -7,8 +7,8 @@
 2. an unchanged scheduled run (`scrapy crawl finews` on a source whose every article is
    already stored: feeds only), median of N, interleaved with the floor so both see the same
    machine; targets: ≤ 3× the floor's wall time, ≤ 120 MB;
-3. what a first crawl and an unchanged run request (the summary's own count): feed pages,
-   article pages, requests per article stored.
+3. what a first crawl and an unchanged run request and spend (the summary's own figures): feed
+   pages, article pages, requests per article stored; CPU of the crawl and of its helper processes.
 
 The replay site runs in its own process on loopback.  Figures, never a test.
 """
@@ -22,6 +22,8 @@ import tempfile
 from pathlib import Path
 
 from common import crawl_args, machine, replay_server, stats_of, timed
+
+from finews_crawler.summary import cpu_line, requests_line
 
 
 def main() -> None:
@@ -47,8 +49,8 @@ def main() -> None:
     print(f"floor (scrapy version, outside a project): {floor_s:.2f} s, {floor_mb} MB (median of {args.runs})")
     print(f"unchanged scheduled run:                   {run_s:.2f} s, {run_mb} MB (median of {args.runs})")
     print(f"ratio: {run_s / floor_s:.2f}x the floor's wall time (target <= 3); peak RSS target <= 120 MB")
-    print(f"first crawl:     {first['finews/summary'].split('; ')[-2]}")
-    print(f"unchanged run:   {unchanged['finews/summary'].split('; ')[-2]}")
+    for name, stats in (("first crawl:  ", first), ("unchanged run:", unchanged)):
+        print(f"{name} {requests_line(stats)}; {cpu_line(stats)}")
 
 
 if __name__ == "__main__":

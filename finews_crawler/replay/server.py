@@ -113,6 +113,7 @@ class _Traffic:
 
 
 REPLAY_HOST = "127.0.0.1"
+POLL_INTERVAL = 0.02  # seconds
 
 
 class _Server(ThreadingHTTPServer):
@@ -233,7 +234,10 @@ class ReplayServer:
     def __init__(self, site: ReplaySite, port: int = 0, latency: float = 0.0, host: str = REPLAY_HOST,
                  ban: Ban | None = None) -> None:
         self._server = _Server((host, port), site, latency, ban)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="finews-replay", daemon=True)
+        # serve_forever notices `shutdown` once per poll interval: the default half second was the
+        # last half second of every demo crawl.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(POLL_INTERVAL,),
+                                        name="finews-replay", daemon=True)
 
     @property
     def url(self) -> str:
