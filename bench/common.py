@@ -10,9 +10,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 from urllib.request import urlopen
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,14 +31,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# The process of each running replay server, by its URL (for `server_cpu`).
+T = TypeVar("T")
+
+# The process of each running replay server, by its URL (for `serving`).
 _SERVERS: dict[str, int] = {}
 
 
-def server_cpu(url: str) -> float:
+def _server_cpu(url: str) -> float:
     """CPU seconds (user and system) the replay server at `url` has spent so far (Linux /proc)."""
     fields = Path(f"/proc/{_SERVERS[url]}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serving(url: str, work: Callable[[], T]) -> tuple[T, float]:
+    """Run `work` against the replay server at `url`: (its result, the CPU seconds the server spent meanwhile)."""
+    before = _server_cpu(url)
+    result = work()
+    return result, _server_cpu(url) - before
 
 
 @contextmanager

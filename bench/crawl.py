@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 from clean import cleaning_rates
-from common import REPO, machine, replay_server, server_cpu, server_stats, stats_of, timed, timed_crawl
+from common import REPO, machine, replay_server, server_stats, serving, stats_of, timed, timed_crawl
 
 from finews_crawler.replay.site import ReplaySite
 
@@ -90,16 +90,13 @@ def main() -> None:
         with replay_server(args.articles, 0.0) as url:
             urls = share_urls(url, args.articles)
             (work / "urls.txt").write_text("\n".join(urls))
-            raw_server = server_cpu(url)
-            raw = json.loads(subprocess.run([sys.executable, str(REPO / "bench" / "raw_fetch.py"),
-                                             str(work / "urls.txt")], cwd=REPO, capture_output=True, text=True,
-                                            check=True).stdout.splitlines()[-1])
+            fetched, raw_server = serving(url, lambda: subprocess.run(
+                [sys.executable, str(REPO / "bench" / "raw_fetch.py"), str(work / "urls.txt")], cwd=REPO,
+                capture_output=True, text=True, check=True))
+            raw = json.loads(fetched.stdout.splitlines()[-1])
             raw_rate = raw["pages"] / raw["seconds"]
-            raw_server = server_cpu(url) - raw_server
             server_stats(url, reset=True)
-            e2e_server = server_cpu(url)
-            _, rss, stats = finews_crawl(url, work, "full", work / "full.sqlite3")
-            e2e_server = server_cpu(url) - e2e_server
+            (_, rss, stats), e2e_server = serving(url, lambda: finews_crawl(url, work, "full", work / "full.sqlite3"))
             stored, seconds = stats["finews/articles/new"], stats["elapsed_time_seconds"]
             e2e_rate = rate(stats)
             rows.append(("end-to-end crawl (SQLite + export)", f"{e2e_rate:,.0f} articles/s ({stored} in {seconds:.1f} s)", ""))

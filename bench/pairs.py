@@ -16,8 +16,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from common import REPO, machine, replay_server, server_cpu
-from crawl import finews_crawl, rate
+from common import REPO, machine, replay_server, serving
+from crawl import cpu_split, finews_crawl, rate
 
 
 def main() -> None:
@@ -31,14 +31,10 @@ def main() -> None:
         work = Path(folder)
         for round_ in range(args.rounds):
             for name, checkout in (("now", REPO), ("before", args.before)):
-                served = server_cpu(url)
-                _, rss, stats = finews_crawl(url, work, f"{name}{round_}", work / f"{name}{round_}.sqlite3", checkout)
-                served = server_cpu(url) - served
+                (_, rss, stats), served = serving(url, lambda: finews_crawl(
+                    url, work, f"{name}{round_}", work / f"{name}{round_}.sqlite3", checkout))
                 stored = stats["finews/articles/new"]
-                cpu = ""
-                if "finews/cpu/crawl" in stats:
-                    cpu = (f"; CPU ms per article: crawl {stats['finews/cpu/crawl'] * 1000 / stored:.2f}, cleaning and "
-                           f"writing {stats['finews/cpu/helpers'] * 1000 / stored:.2f}, server {served * 1000 / stored:.2f}")
+                cpu = f"; CPU ms per article: {cpu_split(stats, served, stored)}" if "finews/cpu/crawl" in stats else ""
                 print(f"{name:6} {rate(stats):6.1f} articles/s ({stored} in {stats['elapsed_time_seconds']:.1f} s, "
                       f"peak {rss} MB){cpu}", flush=True)
 
