@@ -28,11 +28,17 @@ def media_slug(media: str, overrides: Mapping[str, str]) -> str:
     return slug if len(slug) <= MAX_SLUG else slug[: MAX_SLUG - len(digest)] + digest
 
 
+def fixed_category(named_by_feed: bool, feeds: Iterable[str], specs: Mapping[str, FeedSpec]) -> tuple[str, list[str]] | None:
+    """(category, tags) of a feed with a fixed category that listed the article, unless a feed named its media."""
+    if named_by_feed:
+        return None
+    fixed = next((specs[name] for name in feeds if name in specs and specs[name].category), None)
+    if fixed is not None and fixed.category and fixed.tag:
+        return fixed.category, [fixed.tag]
+    return None
+
+
 def categorise(source: str, named_by_feed: bool, feeds: Iterable[str], specs: Mapping[str, FeedSpec],
                overrides: Mapping[str, str]) -> tuple[str, list[str]]:
     """(category, tags) of an article from its media and the feeds that listed it."""
-    if not named_by_feed:
-        fixed = next((specs[name] for name in feeds if name in specs and specs[name].category), None)
-        if fixed is not None and fixed.category and fixed.tag:
-            return fixed.category, [fixed.tag]
-    return media_slug(source, overrides), [f"{source}{TAG_SUFFIX}"]
+    return fixed_category(named_by_feed, feeds, specs) or (media_slug(source, overrides), [f"{source}{TAG_SUFFIX}"])

@@ -7,6 +7,7 @@ these wrong (央行网站 → `yangxingwangzhan`), which a config override can p
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -18,14 +19,20 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 def pinyin_slug(name: str) -> str:
     """Toneless pinyin without separators; ASCII letters and digits kept, lower case.
 
-    pypinyin's phrase dictionary costs ~35 MB and a quarter second to load:
-    it is imported by the first article that needs a slug, never by a run
-    that stores nothing (an unchanged scheduled run).
+    pypinyin's phrase dictionary costs ~35 MB and 0.15-0.5 s to load: it is
+    loaded for the first article that needs a slug (`load_dictionary`, in a
+    thread during a crawl), never by a run that stores nothing (an unchanged
+    scheduled run).
     """
     from pypinyin import Style, lazy_pinyin
 
     syllables = lazy_pinyin(name, style=Style.NORMAL, errors="default", strict=False)
     return _NOT_SLUG.sub("", "".join(syllables).lower())
+
+
+def load_dictionary() -> None:
+    """Import pypinyin and its phrase dictionary, so the next `pinyin_slug` costs only its lookup."""
+    importlib.import_module("pypinyin")
 
 
 def category_slug(name: str, overrides: Mapping[str, str] | None = None) -> str:

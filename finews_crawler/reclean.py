@@ -33,7 +33,7 @@ Step = Callable[[Article], Article]
 def processing_steps(config: FinewsConfig, stats: CountingStats) -> list[Step]:
     """The crawl's processing pipelines, before storage, in their order (cleaning run synchronously)."""
     return [ValidatePipeline(stats).process_item, CleanPipeline(stats).clean,  # type: ignore[arg-type]
-            AttributionPipeline(stats).process_item, CategorisePipeline(config).process_item]  # type: ignore[arg-type]
+            AttributionPipeline(stats).process_item, CategorisePipeline(config).categorise]  # type: ignore[arg-type]
 
 
 def article_from_row(row: ArticleRow) -> Article:

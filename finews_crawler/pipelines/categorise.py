@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from scrapy.crawler import Crawler
 
-from ..categories import categorise
+from ..categories import categorise, fixed_category
 from ..config import FinewsConfig
 from ..items import Article
+from ..pinyin import load_dictionary
 
 
 class CategorisePipeline:
     def __init__(self, config: FinewsConfig) -> None:
         self.specs = {feed.name: feed for feed in config.feeds}
         self.overrides = config.category_overrides
+        self._dictionary: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CategorisePipeline:
         return cls(FinewsConfig.from_settings(crawler.settings))
 
-    def process_item(self, item: Article) -> Article:
+    def categorise(self, item: Article) -> Article:
+        """File the article under its category (synchronously: re-cleaning stored rows calls this)."""
         item.category, item.tags = categorise(item.source, bool(item.media), item.feeds, self.specs, self.overrides)
         return item
+
+    async def process_item(self, item: Article) -> Article:
+        # The first article filed under its media loads the pinyin dictionary in a thread: for the
+        # 0.15-0.5 s that takes, the reactor goes on fetching and cleaning instead of stalling.
+        if fixed_category(bool(item.media), item.feeds, self.specs) is None:
+            if self._dictionary is None:
+                self._dictionary = asyncio.ensure_future(asyncio.to_thread(load_dictionary))
+            await self._dictionary
+        return self.categorise(item)
