@@ -26,6 +26,29 @@ INVISIBLE = ("script", "style", "svg", "math", "iframe", "noscript", "template",
 _ALL_SPACE = re.compile(r"[\s\u3000\xa0]+")
 
 
+def crawler_with(spider: type | None = None, **settings: Any) -> Any:
+    """A real, unstarted Scrapy crawler with finews's settings (FINEWS_*) and `settings` over them."""
+    from scrapy.utils.test import get_crawler
+
+    import finews_crawler.settings as project_settings
+
+    project = {name: value for name, value in vars(project_settings).items() if name.startswith("FINEWS_")}
+    return get_crawler(spider, settings_dict={**project, **settings})
+
+
+def child_pids() -> set[int]:
+    """The pids of this process's live children (from /proc)."""
+    pids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # gone meanwhile
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            pids.add(int(stat.parent.name))
+    return pids
+
+
 def read_post(path: Path) -> tuple[dict[str, Any], str]:
     """(front matter, everything after it) of a post file we wrote."""
     return split_post(path.read_text(encoding="utf-8"))

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from types import SimpleNamespace
 
 import pytest
 from scrapy.exceptions import DropItem
-from scrapy.settings import Settings
-from scrapy.statscollectors import MemoryStatsCollector
 from sqlalchemy import text
+from helpers import crawler_with
 from test_publish import article
 
-import finews_crawler.settings as project_settings
 from finews_crawler.pipelines.store import StorePipeline
 from finews_crawler.storage import ArticleStore
 
 
 def _pipeline(tmp_path) -> StorePipeline:
-    settings = Settings()
-    settings.setmodule(project_settings, priority="project")
-    settings.update({"FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-                     "FINEWS_EXPORT_DIR": str(tmp_path / "site")}, priority="cmdline")
-    crawler = SimpleNamespace(settings=settings)
-    crawler.stats = MemoryStatsCollector(crawler)
-    return StorePipeline.from_crawler(crawler)
+    return StorePipeline.from_crawler(crawler_with(FINEWS_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                                                   FINEWS_EXPORT_DIR=str(tmp_path / "site")))
 
 
 def _crawl(pipeline: StorePipeline, *items, before=None) -> list:

@@ -7,7 +7,9 @@ import os
 import time
 
 import pytest
-from worker_jobs import chatty, dies, fails, fails_unpicklably, interrupted, pid_and_sum, sleeps
+from cleaning_workers import cleaned_with_pid
+from helpers import child_pids
+from worker_jobs import chatty, dies, fails, fails_unpicklably, interrupted, loaded, pid_and_sum, sleeps
 
 from finews_crawler.workers import OverBudget, WorkerDied, WorkerPool
 
@@ -45,6 +47,19 @@ def test_a_worker_is_reused_and_no_more_than_size_run_at_once():
         return await asyncio.gather(*(pool.run(sleeps, 0.2) for _ in range(6)))
 
     assert len(set(_with_pool(2, body))) == 2
+
+
+def test_start_boots_every_worker_with_the_jobs_module_imported_and_the_jobs_reuse_them():
+    async def body(pool):
+        before = child_pids()
+        await pool.start(cleaned_with_pid)
+        started = child_pids() - before
+        answers = await asyncio.gather(*(pool.run(loaded, "cleaning_workers") for _ in range(2)))
+        return started, answers
+
+    started, answers = _with_pool(2, body)
+    assert len(started) == 2 and {pid for pid, _ in answers} == started
+    assert all(imported for _, imported in answers)
 
 
 def test_a_stray_print_does_not_corrupt_the_answer():

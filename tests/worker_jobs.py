@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -45,3 +46,8 @@ def interrupted() -> int:
     os.kill(os.getpid(), signal.SIGINT)
     time.sleep(0.2)
     return os.getpid()
+
+
+def loaded(module: str) -> tuple[int, bool]:
+    """(this worker's pid, whether `module` was imported before this job)."""
+    return os.getpid(), module in sys.modules

@@ -6,7 +6,9 @@ rules).  It runs in processes of its own (`finews_crawler.workers`), so the
 crawl keeps downloading while a page is cleaned and cleaning has a core of
 its own: on threads it shared the reactor's GIL, and handing the GIL back
 and forth cost the reactor more CPU than the cleaning itself
-(bench/README.md, issue 13).  A page is cleaned under FINEWS_CLEAN_BUDGET
+(bench/README.md, issue 13).  The processes start when the spider
+dispatches its first article (`signals.articles_dispatched`), while its
+page is fetched, not when the first item arrives.  A page is cleaned under FINEWS_CLEAN_BUDGET
 seconds: one that takes longer is dropped and counted
 (`finews/dropped/too_slow`), and its process is killed, so it costs the
 crawl nothing but its own budget.  A worker that dies (a crash in a
@@ -29,6 +31,7 @@ from scrapy.statscollectors import StatsCollector
 from ..cleaner import Dropped, clean_article, cleaned_fields
 from ..config import FinewsConfig
 from ..items import Article
+from ..signals import articles_dispatched
 from ..stats import drop
 from ..workers import OverBudget, WorkerDied, WorkerPool
 
@@ -46,7 +49,18 @@ class CleanPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
-        return cls(crawler.stats, FinewsConfig.from_settings(crawler.settings).clean_budget)
+        pipeline = cls(crawler.stats, FinewsConfig.from_settings(crawler.settings).clean_budget)
+        crawler.signals.connect(pipeline.start_workers, signal=articles_dispatched)
+        return pipeline
+
+    def _workers(self) -> WorkerPool:
+        if self._pool is None:  # started for the first article: a run with nothing new starts no process
+            self._pool = WorkerPool(self.processes)
+        return self._pool
+
+    def start_workers(self) -> None:
+        """The first article is on its way: start the cleaning processes while its page is fetched."""
+        self._workers().start(self.work)
 
     def clean(self, item: Article) -> Article:
         """The step run synchronously (re-cleaning stored articles)."""
@@ -55,13 +69,12 @@ class CleanPipeline:
         return item
 
     async def process_item(self, item: Article) -> Article:
-        if self._pool is None:  # started by the first article: a run with nothing new starts no process
-            self._pool = WorkerPool(self.processes)
+        pool = self._workers()
         try:
             try:
-                fields, dropped = await self._pool.run(self.work, item, budget=self.budget)
+                fields, dropped = await pool.run(self.work, item, budget=self.budget)
             except WorkerDied:  # perhaps not this article's doing (the OOM killer): once more, in a fresh process
-                fields, dropped = await self._pool.run(self.work, item, budget=self.budget)
+                fields, dropped = await pool.run(self.work, item, budget=self.budget)
         except OverBudget:
             drop(self.stats, "too_slow", f"{item.info_code}: cleaning took more than {self.budget:g} s "
                                          "(FINEWS_CLEAN_BUDGET)")

@@ -1,10 +1,11 @@
 """Write each article to the database and the export folder (`finews_crawler.publish`).
 
 Articles are written by a writer process of its own (`finews_crawler.workers`,
-started by the first article: a run with nothing new starts none): the
-crawl never waits on a disk, rendering and the database driver do not take
-the reactor's CPU (on a thread they held its GIL for about a tenth of the
-crawl, bench/README.md), and writes reach the database one batch at a time.
+started when the spider dispatches its first article, while its page is
+fetched: a run with nothing new starts none): the crawl never waits on a
+disk, rendering and the database driver do not take the reactor's CPU (on
+a thread they held its GIL for about a tenth of the crawl, bench/README.md),
+and writes reach the database one batch at a time.
 Items are written in batches (up to BATCH_SIZE, or whatever arrived within
 BATCH_DELAY): one transaction per batch instead of per article (a 50 ms
 batch of 2-3 articles cost a quarter more CPU per article than a 300 ms
@@ -31,6 +32,7 @@ from ..items import Article
 from ..jekyll import SiteLinks
 from ..publish import NotStored, Published, Publisher, Target, publish_in_writer
 from ..rotation import rotate
+from ..signals import articles_dispatched
 from ..stats import ARTICLES, POSTS, count_error, drop
 from ..storage import ArticleStore
 from ..workers import WorkerPool
@@ -55,7 +57,18 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler, FinewsConfig.from_settings(crawler.settings))
+        pipeline = cls(crawler, FinewsConfig.from_settings(crawler.settings))
+        crawler.signals.connect(pipeline.start_writer, signal=articles_dispatched)
+        return pipeline
+
+    def _writer_pool(self) -> WorkerPool:
+        if self._writer is None:  # started for the first article: a run with nothing new starts no process
+            self._writer = WorkerPool(1)
+        return self._writer
+
+    def start_writer(self) -> None:
+        """The first article is on its way: start the writer process while its page is fetched."""
+        self._writer_pool().start(publish_in_writer)
 
     async def _run(self, function: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._steps, function, *args)
@@ -102,9 +115,8 @@ class StorePipeline:
         batch, self._batch = self._batch, []
         if not batch:
             return
-        if self._writer is None:
-            self._writer = WorkerPool(1)
-        written = asyncio.ensure_future(self._writer.run(publish_in_writer, self.target, [item for item, _ in batch]))
+        batch_written = self._writer_pool().run(publish_in_writer, self.target, [item for item, _ in batch])
+        written = asyncio.ensure_future(batch_written)
 
         def settle(done: asyncio.Future[list[Published | NotStored]]) -> None:
             error = done.exception()

@@ -38,6 +38,7 @@ from ..offsite import OffsiteRequest
 from ..replay.server import REPLAY_HOST, ReplayServer
 from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
 from ..schema import Expected, closest, securities
+from ..signals import articles_dispatched
 from ..sources.articles import Endpoint, endpoints
 from ..sources.feeds import INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
 from ..sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
@@ -345,6 +346,8 @@ class FinewsSpider(Spider):
         """Record the articles as pending in the database, then their share-page requests."""
         if not entries:
             return []
+        if not self._dispatched:
+            self.crawler.signals.send_catch_log(signal=articles_dispatched)
         self._dispatched.update(entry.info_code for entry in entries)
         if self._index is not None:
             try:
