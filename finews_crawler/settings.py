@@ -96,9 +96,10 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # Scrapy stops downloading while the responses being processed add up to this many bytes (each counted as at
 # least 1 KiB). Its default, 5 MB, let ~1,400 articles wait for the cleaning processes when they were the
 # bottleneck, ~35 MB more at the peak. 1 MB was below what the store alone holds (a batch of up to 100
-# being written and the next one filling, ~1.5 MB of pages): the downloader stopped every batch, ~10 % of
-# the rate at 0 and at 100 ms latency; 3 MB keeps every process busy for ~12 MB more (bench/README.md).
-SCRAPER_SLOT_MAX_ACTIVE_SIZE = 3_000_000
+# being written and the next one filling, ~1.5 MB of pages): the downloader stopped every batch, 5-10 % of
+# the rate at 100 ms latency. 2 MB holds both batches for ~5-8 MB more at the peak; more bought no
+# measurable rate for more memory (bench/README.md).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2_000_000
 DOWNLOAD_DELAY = 0
 # The replay profile (a site on this machine) is not throttled: AutoThrottle read the crawl's own CPU queueing
 # as server latency and slowed it by a fifth at 100 ms (bench/README.md). Every live profile turns it on
