@@ -108,15 +108,16 @@ class WorkerPool:
         self._busy: set[_Worker] = set()
         self._starting: asyncio.Future[list[Any]] | None = None
 
-    def start(self, function: Callable[..., Any]) -> asyncio.Future[list[Any]]:
-        """Start every worker now, in the background, each importing `function`'s module; done when they have.
+    def start(self, function: Callable[..., Any], *args: Any) -> asyncio.Future[list[Any]]:
+        """Start every worker now, in the background, each running `function(*args)`; done when all have.
 
-        The first jobs then wait for neither (a worker's start and imports take 0.1-0.5 s).
-        A worker that fails here is left to the first job to meet and report; `close` waits
-        for the start to end, so no worker outlives the pool.
+        The job is what the real jobs would otherwise pay first: their imports (`preload`), or
+        opening what they share; a worker's start and imports take 0.1-0.5 s.  A worker that
+        fails here is left to the first real job to meet and report; `close` waits for the start
+        to end, so no worker outlives the pool.  Started once: a later call returns the same future.
         """
         if self._starting is None:
-            jobs = (self.run(_preload, function.__module__) for _ in range(self._size))
+            jobs = (self.run(function, *args) for _ in range(self._size))
             self._starting = asyncio.ensure_future(asyncio.gather(*jobs, return_exceptions=True))
         return self._starting
 
@@ -166,8 +167,8 @@ def _exit_with_crawl(lifeline: int) -> None:
     threading.Thread(target=watch, name="finews-lifeline", daemon=True).start()
 
 
-def _preload(module: str) -> None:
-    """`WorkerPool.start`'s job: import the module the real jobs will name."""
+def preload(module: str) -> None:
+    """A job for `WorkerPool.start`: import the module the real jobs will name."""
     importlib.import_module(module)
 
 

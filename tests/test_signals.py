@@ -40,7 +40,7 @@ def test_the_spider_sends_it_once_with_its_first_article_request_and_never_witho
 
 
 @pytest.mark.parametrize("pipeline, processes", [(CleanPipeline, 2), (StorePipeline, 1)])
-def test_a_pipeline_starts_its_processes_on_it_before_any_item(tmp_path, pipeline, processes):
+def test_a_pipeline_starts_its_processes_and_their_first_costs_on_it_before_any_item(tmp_path, pipeline, processes):
     crawler = _crawler(tmp_path, FINEWS_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
 
     async def crawl():
@@ -49,9 +49,13 @@ def test_a_pipeline_starts_its_processes_on_it_before_any_item(tmp_path, pipelin
         assert child_pids() == before  # nothing before the signal
         crawler.signals.send_catch_log(signal=articles_dispatched)
         pool = component._pool if pipeline is CleanPipeline else component._writer
-        await pool.start(lambda: None)  # the start the signal began
+        answers = await pool._starting  # the start the signal began
         started = child_pids() - before
         await pool.close()
-        return started
+        return started, answers
 
-    assert len(asyncio.run(crawl())) == processes
+    started, answers = asyncio.run(crawl())
+    assert len(started) == processes
+    assert answers == [None] * processes if pipeline is CleanPipeline else answers == [[]]  # nothing failed
+    if pipeline is StorePipeline:  # the writer opened the database (an empty batch) before any article
+        assert (tmp_path / "db.sqlite3").exists()

@@ -7,11 +7,10 @@ import os
 import time
 
 import pytest
-from cleaning_workers import cleaned_with_pid
 from helpers import child_pids
 from worker_jobs import chatty, dies, fails, fails_unpicklably, interrupted, loaded, pid_and_sum, sleeps
 
-from finews_crawler.workers import OverBudget, WorkerDied, WorkerPool
+from finews_crawler.workers import OverBudget, WorkerDied, WorkerPool, preload
 
 
 def _gone(pid: int) -> bool:
@@ -49,10 +48,10 @@ def test_a_worker_is_reused_and_no_more_than_size_run_at_once():
     assert len(set(_with_pool(2, body))) == 2
 
 
-def test_start_boots_every_worker_with_the_jobs_module_imported_and_the_jobs_reuse_them():
+def test_start_boots_every_worker_running_its_job_and_the_real_jobs_reuse_them():
     async def body(pool):
         before = child_pids()
-        await pool.start(cleaned_with_pid)
+        await pool.start(preload, "cleaning_workers")
         started = child_pids() - before
         answers = await asyncio.gather(*(pool.run(loaded, "cleaning_workers") for _ in range(2)))
         return started, answers

@@ -33,7 +33,7 @@ from ..config import FinewsConfig
 from ..items import Article
 from ..signals import articles_dispatched
 from ..stats import drop
-from ..workers import OverBudget, WorkerDied, WorkerPool
+from ..workers import OverBudget, WorkerDied, WorkerPool, preload
 
 CLEANING_PROCESSES = 2
 
@@ -60,7 +60,7 @@ class CleanPipeline:
 
     def start_workers(self) -> None:
         """The first article is on its way: start the cleaning processes while its page is fetched."""
-        self._workers().start(self.work)
+        self._workers().start(preload, self.work.__module__)
 
     def clean(self, item: Article) -> Article:
         """The step run synchronously (re-cleaning stored articles)."""

@@ -1,8 +1,8 @@
 """Write each article to the database and the export folder (`finews_crawler.publish`).
 
 Articles are written by a writer process of its own (`finews_crawler.workers`,
-started when the spider dispatches its first article, while its page is
-fetched: a run with nothing new starts none): the crawl never waits on a
+started, and its stores opened, when the spider dispatches its first article,
+while its page is fetched: a run with nothing new starts none): the crawl never waits on a
 disk, rendering and the database driver do not take the reactor's CPU (on
 a thread they held its GIL for about a tenth of the crawl, bench/README.md),
 and writes reach the database one batch at a time.
@@ -67,8 +67,9 @@ class StorePipeline:
         return self._writer
 
     def start_writer(self) -> None:
-        """The first article is on its way: start the writer process while its page is fetched."""
-        self._writer_pool().start(publish_in_writer)
+        """The first article is on its way: start the writer process and open its stores (an empty
+        batch) while the page is fetched, so the first batch pays only for its writes."""
+        self._writer_pool().start(publish_in_writer, self.target, [])
 
     async def _run(self, function: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._steps, function, *args)
