@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 from scrapy.exceptions import DropItem
@@ -15,9 +16,19 @@ from finews_crawler.pipelines.store import StorePipeline
 from finews_crawler.storage import ArticleStore
 
 
+def _engine(downloading: int = 0, in_pipelines: int = 1, queued: bool = False) -> SimpleNamespace:
+    """The parts of Scrapy's engine the store pipeline reads to tell whether more articles are on their way."""
+    return SimpleNamespace(downloader=SimpleNamespace(active=set(range(downloading))),
+                           scraper=SimpleNamespace(slot=SimpleNamespace(queue=[], itemproc_size=in_pipelines)),
+                           scheduler=SimpleNamespace(has_pending_requests=lambda: queued))
+
+
 def _pipeline(tmp_path) -> StorePipeline:
-    return StorePipeline.from_crawler(crawler_with(FINEWS_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-                                                   FINEWS_EXPORT_DIR=str(tmp_path / "site")))
+    """The pipeline in a crawl that is still downloading (so its batches wait for BATCH_DELAY)."""
+    crawler = crawler_with(FINEWS_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                           FINEWS_EXPORT_DIR=str(tmp_path / "site"))
+    crawler.engine = _engine(downloading=1)
+    return StorePipeline.from_crawler(crawler)
 
 
 def _crawl(pipeline: StorePipeline, *items, before=None) -> list:
@@ -75,3 +86,49 @@ def test_a_row_the_database_refuses_is_dropped_as_not_stored_and_its_batch_mates
     assert pipeline.stats.get_value("finews/dropped/not_stored") == 1
     assert pipeline.stats.get_value("finews/errors/database") == 1
     assert pipeline.stats.get_value("finews/articles/new") == 1
+
+
+@pytest.mark.parametrize("engine, waits", [
+    (_engine(), False),  # the run's last article: written at once
+    (_engine(downloading=3), True),  # pages still downloading: the batch waits for them
+    (_engine(in_pipelines=2), True),  # another article still being cleaned
+    (_engine(queued=True), True),  # requests still queued
+])
+def test_a_batch_waits_for_more_articles_only_while_more_are_on_their_way(tmp_path, engine, waits):
+    pipeline = _pipeline(tmp_path)
+    pipeline.crawler.engine = engine
+
+    async def crawl():
+        await pipeline.open_spider()
+        try:
+            stored = asyncio.ensure_future(pipeline.process_item(article(info_code=_codes(1)[0])))
+            await asyncio.sleep(0)
+            waiting = len(pipeline._batch)
+            await stored
+            return waiting
+        finally:
+            await asyncio.wait_for(pipeline.close_spider(), 30)
+
+    assert asyncio.run(crawl()) == (1 if waits else 0)
+
+
+def test_the_last_article_goes_at_once_while_the_batch_before_it_is_still_being_written(tmp_path):
+    pipeline = _pipeline(tmp_path)
+    first, last = (article(info_code=code) for code in _codes(2))
+
+    async def crawl():
+        await pipeline.open_spider()
+        try:
+            written = asyncio.ensure_future(pipeline.process_item(first))
+            await asyncio.sleep(0)
+            pipeline._flush()  # the first article's batch is with the writer
+            pipeline.crawler.engine = _engine(in_pipelines=2)  # and nothing but the two is left
+            stored = asyncio.ensure_future(pipeline.process_item(last))
+            await asyncio.sleep(0)
+            waiting = len(pipeline._batch)
+            await asyncio.gather(written, stored)
+            return waiting
+        finally:
+            await asyncio.wait_for(pipeline.close_spider(), 30)
+
+    assert asyncio.run(crawl()) == 0

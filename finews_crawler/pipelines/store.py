@@ -7,9 +7,9 @@ disk, rendering and the database driver do not take the reactor's CPU (on
 a thread they held its GIL for about a tenth of the crawl, bench/README.md),
 and writes reach the database one batch at a time.
 Items are written in batches (up to BATCH_SIZE, or whatever arrived within
-BATCH_DELAY): one transaction per batch instead of per article (a 50 ms
-batch of 2-3 articles cost a quarter more CPU per article than a 300 ms
-one).  The database row is written first; an export failure is counted and
+BATCH_DELAY, or at once when nothing else is on its way: the end of a run):
+one transaction per batch instead of per article (a 50 ms batch of 2-3
+articles cost a quarter more CPU per article than a 300 ms one).  The database row is written first; an export failure is counted and
 logged and loses no row.  The run's once-only steps (preparing the export
 folder, repairing a killed run's posts, rotation) run on a thread of the
 crawl; rotation after the writer has finished.
@@ -45,6 +45,7 @@ BATCH_DELAY = 0.3  # seconds an item waits for others to share its transaction
 
 class StorePipeline:
     def __init__(self, crawler: Crawler, config: FinewsConfig) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.config = config
         self.folder = ExportFolder(config.export_dir) if config.export_dir else None
@@ -53,6 +54,7 @@ class StorePipeline:
         self._steps = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finews-store")
         self._writer: WorkerPool | None = None
         self._batch: list[tuple[Article, asyncio.Future[Published | NotStored]]] = []
+        self._writing = 0  # items handed to the writer and not yet settled
         self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -119,7 +121,10 @@ class StorePipeline:
         batch_written = self._writer_pool().run(publish_in_writer, self.target, [item for item, _ in batch])
         written = asyncio.ensure_future(batch_written)
 
+        self._writing += len(batch)
+
         def settle(done: asyncio.Future[list[Published | NotStored]]) -> None:
+            self._writing -= len(batch)
             error = done.exception()
             for index, (_, future) in enumerate(batch):
                 if error is not None:
@@ -128,6 +133,18 @@ class StorePipeline:
                     future.set_result(done.result()[index])
 
         written.add_done_callback(settle)
+
+    def _last_on_its_way(self) -> bool:
+        """Nothing is downloading, queued or processed ahead of this stage: no article can join the
+        batch soon, so waiting BATCH_DELAY would only make a run's last (or a small run's only) ones later."""
+        engine = self.crawler.engine
+        slot = engine.scraper.slot if engine is not None else None
+        if engine is None or slot is None or engine.downloader.active or slot.queue:
+            return False
+        if slot.itemproc_size > len(self._batch) + self._writing:  # items still on their way to this stage
+            return False
+        scheduler = engine.scheduler  # asked last: scrapy-redis's asks Redis
+        return scheduler is None or not scheduler.has_pending_requests()
 
     def _repair(self) -> None:
         repaired, failed = self.publisher.repair()
@@ -151,7 +168,7 @@ class StorePipeline:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Published | NotStored] = loop.create_future()
         self._batch.append((item, future))
-        if len(self._batch) >= BATCH_SIZE:
+        if len(self._batch) >= BATCH_SIZE or self._last_on_its_way():
             self._flush()
         elif self._timer is None:
             self._timer = loop.call_later(BATCH_DELAY, self._flush)
