@@ -107,6 +107,7 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._starting: asyncio.Future[list[Any]] | None = None
+        self._closed = False
 
     def start(self, function: Callable[..., Any], *args: Any) -> asyncio.Future[list[Any]]:
         """Start every worker now, in the background, each running `function(*args)`; done when all have.
@@ -126,6 +127,10 @@ class WorkerPool:
         name = f"{function.__module__}:{function.__qualname__}"
         async with self._slots:
             worker = self._idle.pop() if self._idle else await _Worker.start()
+            if self._closed:  # the pool closed while this worker started
+                worker.kill()
+                await worker.stop()
+                raise WorkerDied("the worker pool was closed")
             self._busy.add(worker)
             # A timer, not asyncio.wait_for: no task per job (wait_for's cost showed in the crawl bench).
             timer = asyncio.get_running_loop().call_later(budget, worker.budget_spent) if budget is not None else None
@@ -148,11 +153,12 @@ class WorkerPool:
         return value
 
     async def close(self) -> None:
-        """End every worker: idle ones exit at the end of their input, busy ones are killed."""
-        if self._starting is not None:
-            await self._starting
+        """End every worker: idle ones exit at the end of their input, busy ones (a start's too) are killed."""
+        self._closed = True
         for worker in self._busy:
             worker.kill()
+        if self._starting is not None:
+            await self._starting  # its jobs end at once now: killed, or refused the worker they started
         workers, self._idle = [*self._idle, *self._busy], []
         await asyncio.gather(*(worker.stop() for worker in workers))
 

@@ -61,6 +61,19 @@ def test_start_boots_every_worker_running_its_job_and_the_real_jobs_reuse_them()
     assert all(imported for _, imported in answers)
 
 
+@pytest.mark.parametrize("after", [0.0, 0.5])  # while its processes start, and while its jobs run
+def test_closing_during_a_start_that_would_hang_ends_it_and_leaves_no_worker(after):
+    async def body():
+        pool = WorkerPool(2)
+        before = child_pids()
+        pool.start(sleeps, 60)  # a start job that never ends by itself (a database that does not answer)
+        await asyncio.sleep(after)
+        await asyncio.wait_for(pool.close(), 10)
+        return child_pids() - before
+
+    assert asyncio.run(body()) == set()
+
+
 def test_a_stray_print_does_not_corrupt_the_answer():
     assert _with_pool(1, lambda pool: pool.run(chatty, "答")) == "答"
 

@@ -8,8 +8,8 @@ its own: on threads it shared the reactor's GIL, and handing the GIL back
 and forth cost the reactor more CPU than the cleaning itself
 (bench/README.md, issue 13).  The processes start when the spider
 dispatches its first article (`signals.articles_dispatched`), while its
-page is fetched, not when the first item arrives.  A page is cleaned under FINEWS_CLEAN_BUDGET
-seconds: one that takes longer is dropped and counted
+page is fetched, not when the first item arrives.  A page is cleaned under
+FINEWS_CLEAN_BUDGET seconds: one that takes longer is dropped and counted
 (`finews/dropped/too_slow`), and its process is killed, so it costs the
 crawl nothing but its own budget.  A worker that dies (a crash in a
 parser) costs only the article it was cleaning: that article is cleaned

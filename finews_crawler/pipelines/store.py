@@ -1,18 +1,19 @@
 """Write each article to the database and the export folder (`finews_crawler.publish`).
 
 Articles are written by a writer process of its own (`finews_crawler.workers`,
-started, and its stores opened, when the spider dispatches its first article,
-while its page is fetched: a run with nothing new starts none): the crawl never waits on a
-disk, rendering and the database driver do not take the reactor's CPU (on
-a thread they held its GIL for about a tenth of the crawl, bench/README.md),
-and writes reach the database one batch at a time.
-Items are written in batches (up to BATCH_SIZE, or whatever arrived within
-BATCH_DELAY, or at once when nothing else is on its way: the end of a run):
-one transaction per batch instead of per article (a 50 ms batch of 2-3
-articles cost a quarter more CPU per article than a 300 ms one).  The database row is written first; an export failure is counted and
-logged and loses no row.  The run's once-only steps (preparing the export
-folder, repairing a killed run's posts, rotation) run on a thread of the
-crawl; rotation after the writer has finished.
+started, and its stores opened, when the spider dispatches its first
+article, while that page is fetched: a run with nothing new starts none):
+the crawl never waits on a disk, rendering and the database driver do not
+take the reactor's CPU (on a thread they held its GIL for about a tenth of
+the crawl, bench/README.md), and writes reach the database one batch at a
+time.  Items are written in batches (up to BATCH_SIZE, or whatever arrived
+within BATCH_DELAY, or at once when nothing else is on its way: the end of
+a run): one transaction per batch instead of per article (a 50 ms batch of
+2-3 articles cost a quarter more CPU per article than a 300 ms one).  The
+database row is written first; an export failure is counted and logged and
+loses no row.  The run's once-only steps (preparing the export folder,
+repairing a killed run's posts, rotation) run on a thread of the crawl;
+rotation after the writer has finished.
 """
 
 from __future__ import annotations
@@ -120,7 +121,6 @@ class StorePipeline:
             return
         batch_written = self._writer_pool().run(publish_in_writer, self.target, [item for item, _ in batch])
         written = asyncio.ensure_future(batch_written)
-
         self._writing += len(batch)
 
         def settle(done: asyncio.Future[list[Published | NotStored]]) -> None:
