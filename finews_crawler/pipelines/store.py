@@ -138,8 +138,8 @@ class StorePipeline:
         """Nothing is downloading, queued or processed ahead of this stage: no article can join the
         batch soon, so waiting BATCH_DELAY would only make a run's last (or a small run's only) ones later."""
         engine = self.crawler.engine
-        slot = engine.scraper.slot if engine is not None else None
-        if engine is None or slot is None or engine.downloader.active or slot.queue:
+        slot = engine.scraper.slot
+        if slot is None or engine.downloader.active or slot.queue:
             return False
         if slot.itemproc_size > len(self._batch) + self._writing:  # items still on their way to this stage
             return False
