@@ -51,11 +51,12 @@ def serving(url: str, work: Callable[[], T]) -> tuple[T, float]:
 
 
 @contextmanager
-def replay_server(scale: int, latency: float) -> Iterator[str]:
-    """The replay site in a separate process (so its work is not the crawler's), on loopback."""
+def replay_server(scale: int, latency: float, ban: bool = False) -> Iterator[str]:
+    """The replay site in a separate process (so its work is not the crawler's), on loopback;
+    `ban`: it emulates the live hosts' ban thresholds (SOURCE-SITE.md §8)."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "finews_crawler.replay.server", "--port", str(port),
-                                "--scale", str(scale), "--latency", str(latency)], cwd=REPO,
+                                "--scale", str(scale), "--latency", str(latency), *(["--ban"] if ban else [])], cwd=REPO,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
