@@ -114,8 +114,8 @@ class WorkerPool:
 
         The job is what the real jobs would otherwise pay first: their imports (`preload`), or
         opening what they share; a worker's start and imports take 0.1-0.5 s.  A worker that
-        fails here is left to the first real job to meet and report; `close` waits for the start
-        to end, so no worker outlives the pool.  Started once: a later call returns the same future.
+        fails here is left to the first real job to meet and report; `close` ends a start still
+        under way, so no worker outlives the pool.  Started once: a later call returns the same future.
         """
         if self._starting is None:
             jobs = (self.run(function, *args) for _ in range(self._size))

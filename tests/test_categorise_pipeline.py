@@ -7,10 +7,8 @@ import threading
 import time
 
 import pytest
-from scrapy.settings import Settings
+from helpers import crawler_with
 
-from finews_crawler import settings as project_settings
-from finews_crawler.config import FinewsConfig
 from finews_crawler.items import Article
 from finews_crawler.pipelines import categorise as module
 from finews_crawler.pipelines.categorise import CategorisePipeline
@@ -36,7 +34,7 @@ def loads(monkeypatch) -> list[str]:
 
 
 def _pipeline() -> CategorisePipeline:
-    return CategorisePipeline(FinewsConfig.from_settings(Settings(vars(project_settings))))
+    return CategorisePipeline.from_crawler(crawler_with())
 
 
 def test_the_first_media_article_loads_the_dictionary_once_in_a_thread_while_the_loop_goes_on(loads):
