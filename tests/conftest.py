@@ -9,7 +9,7 @@ import subprocess
 import uuid
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
@@ -21,18 +21,35 @@ from sqlalchemy.exc import OperationalError
 
 from finews_crawler.replay.corpus import CorpusPost, load_posts
 from finews_crawler.replay.server import ReplayServer
-from finews_crawler.replay.site import ReplaySite
+from finews_crawler.replay.build import article_from_posts
+from finews_crawler.replay.site import ReplayArticle, ReplaySite
 from helpers import CORPUS, REPO
+
+
+# Hard cases the tests serve beside the bundled site's articles, never in the demo a user sees first:
+# a post full of XSS (tests/fixtures/corpus/) and infoCodes a feed may carry malformed.
+HOSTILE_CORPUS = REPO / "tests" / "fixtures" / "corpus"
+MALFORMED_CODES = (
+    ReplayArticle("NW2022../../etc/passwd", "路径穿越", "2022-05-31 18:02:00", "财联社", "", "<p>x</p>", ("roll",)),
+    ReplayArticle("nw202205312399000003", "小写前缀", "2022-05-31 18:03:00", "财联社", "", "<p>x</p>", ("media",)),
+)
 
 
 @pytest.fixture(scope="session")
 def corpus_posts() -> list[CorpusPost]:
-    return list(load_posts(CORPUS / "posts", CORPUS / "extra"))
+    return list(load_posts(CORPUS / "posts", CORPUS / "extra", HOSTILE_CORPUS))
+
+
+def hard_replay_site() -> ReplaySite:
+    """The bundled replay site with the tests' hard cases added."""
+    site = ReplaySite.load()
+    hostile = [article_from_posts([post], 0, 0) for post in load_posts(HOSTILE_CORPUS)]
+    return replace(site, articles=[*site.articles, *hostile, *MALFORMED_CODES])
 
 
 @pytest.fixture(scope="session")
 def replay_site() -> ReplaySite:
-    return ReplaySite.load()
+    return hard_replay_site()
 
 
 @pytest.fixture
