@@ -9,9 +9,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test system-deps
 
+# The venv's own pip, not upgraded: the install must work with the pip Python ships (23.x on Debian 12).
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 demo: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .

@@ -1,10 +1,12 @@
 """What finews's Scrapy commands (`finews_crawler.commands`) share.
 
 Kept outside the commands package: Scrapy takes every command class found
-there for a command of its own.  The commands share two things: the
-configuration is read and checked the way the crawl reads it (settings.py,
-the YAML file, `-s`), and whatever writes to a database or export folder
-holds the run lock (`finews_crawler.runlock`).
+there for a command of its own.  The commands share three things: the
+configuration is read the way the crawl reads it (settings.py, the YAML file,
+`-s`), applied to the command's settings before Scrapy builds a crawler or a
+log handler from them; a fault of the stores or the network ends the command
+with one line and a non-zero status, never a traceback; and whatever writes to
+a database or export folder holds the run lock (`finews_crawler.runlock`).
 """
 
 from __future__ import annotations
@@ -12,21 +14,73 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import NoReturn
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from dateutil import parser as date_parser
 from scrapy.commands import ScrapyCommand
 from scrapy.settings import BaseSettings
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from .config import ConfigError, FinewsConfig, YamlConfig
+from .config import ConfigError, FinewsConfig, load_config_file
 from .dates import BEIJING
+from .preflight import first_line, masked
 from .runlock import EXIT_LOCKED, RunLocked, run_lock
 
+EXIT_USAGE = 2
+EXIT_FAULT = 1
 
-class FinewsCommand(ScrapyCommand):
-    """A finews command that works on the stores, not through a crawler."""
+
+def usage_error(message: str) -> NoReturn:
+    """End the command with one line on stderr and exit status 2 (Scrapy's UsageError adds its usage block)."""
+    print(f"scrapy: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+def fault(command: str, message: str) -> NoReturn:
+    """End the command with one line on stderr and exit status 1: a store, folder or server that failed it."""
+    print(f"finews {command}: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_FAULT)
+
+
+def prepare_settings(settings: BaseSettings) -> None:
+    """Apply the YAML file to the command's settings and make the log and stats files' folders.
+
+    Runs in `process_options`, before Scrapy builds the crawler process, its
+    log handler (LOG_FILE) and the crawler from these settings: the file's
+    values reach every component, and a log folder that does not exist yet
+    (a fresh cron setup) is made instead of being a traceback.
+    """
+    try:
+        load_config_file(settings)
+        stats_file = FinewsConfig.from_settings(settings).stats_file
+    except ConfigError as exc:
+        usage_error(f"configuration: {exc}")
+    for name, file in (("LOG_FILE", settings.get("LOG_FILE")), ("FINEWS_STATS_FILE", stats_file)):
+        if file:
+            try:
+                Path(file).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                fault("crawl", f"cannot make the folder of {name} {file}: {exc.strerror or exc}")
+
+
+class ConfiguredCommand(ScrapyCommand):
+    """A command whose settings take the YAML file before anything is built from them."""
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        prepare_settings(self.settings)
+
+
+class FinewsCommand(ConfiguredCommand):
+    """A finews command that works on the stores, not through a crawler.
+
+    Subclasses implement `work`; a database, folder or server fault it raises
+    ends the command with one line (exit status 1).
+    """
 
     requires_project = True
     requires_crawler_process = False
@@ -37,24 +91,42 @@ class FinewsCommand(ScrapyCommand):
     def add_since(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--since", help="only articles published at or after this date (Beijing time)")
 
+    @property
+    def command(self) -> str:
+        return type(self).__module__.rsplit(".", 1)[-1]
 
-EXIT_USAGE = 2
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        config = finews_config(self.settings)
+        try:
+            self.exitcode = self.work(config, opts)
+        except SQLAlchemyError as exc:
+            fault(self.command, f"database {masked(config.database_url)}: {first_line(exc)}")
+        except OSError as exc:  # ExportError included: the folder refused a file
+            fault(self.command, first_line(exc))
 
-
-def usage_error(message: str) -> NoReturn:
-    """End the command with one line on stderr and exit status 2 (Scrapy's UsageError adds its usage block)."""
-    print(f"scrapy: error: {message}", file=sys.stderr)
-    raise SystemExit(EXIT_USAGE)
+    def work(self, config: FinewsConfig, opts: argparse.Namespace) -> int:
+        raise NotImplementedError
 
 
 def finews_config(settings: BaseSettings) -> FinewsConfig:
     """The configuration a crawl would use; a bad one ends the command (exit 2) with one line."""
-    settings = settings.copy()
     try:
-        YamlConfig().update_settings(settings)
         return FinewsConfig.from_settings(settings)
     except ConfigError as exc:
         usage_error(f"configuration: {exc}")
+
+
+def existing_database(command: str, url: str) -> str:
+    """The database a reading command reads: a SQLite file that does not exist is an error, never created."""
+    if not url:
+        usage_error(f"{command} reads the database: set FINEWS_DATABASE_URL (and FINEWS_STORE_DATABASE)")
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if not Path(parsed.database).is_file():
+            usage_error(f"{command}: no database at {parsed.database} (FINEWS_DATABASE_URL {url}); "
+                        "nothing was created")
+    return url
 
 
 def parse_since(value: str | None) -> datetime | None:

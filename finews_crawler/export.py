@@ -11,11 +11,25 @@ from __future__ import annotations
 
 import errno
 import itertools
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
+
+# The line of each site builder's config that holds the site's public address, as the starter file writes it.
+SITE_URL_LINES = {"_config.yml": ('url: ""', "url: {}"), "hugo.yaml": ("baseURL: /", "baseURL: {}")}
+
+
+def with_site_url(relative: str, text: str, site_url: str) -> str:
+    """A starter file's text with the site's address in its config line (unchanged without one)."""
+    if not site_url or relative not in SITE_URL_LINES:
+        return text
+    line, filled = SITE_URL_LINES[relative]
+    value = site_url + "/" if relative == "hugo.yaml" else site_url
+    return text.replace(f"\n{line}\n", f"\n{filled.format(json.dumps(value))}\n", 1)
+
 
 # Where each site builder copies files unchanged from (`scaffold/common/` goes there).
 STATIC_FOLDER = {"jekyll": "", "hugo": "static/"}
@@ -141,13 +155,16 @@ class ExportFolder:
                 swept += 1
         return swept
 
-    def scaffold(self, kind: str) -> list[str]:
-        """Add the site builder's starter files that are missing, and the stylesheet both share; never overwrite one."""
+    def scaffold(self, kind: str, site_url: str = "") -> list[str]:
+        """Add the site builder's starter files that are missing, and the stylesheet both share; never overwrite one.
+
+        `site_url` (FINEWS_SITE_URL) goes into the site builder's config, so its feed's links are absolute.
+        """
         written = []
         for source, prefix in ((SCAFFOLDS / kind, ""), (SCAFFOLDS / "common", STATIC_FOLDER[kind])):
             for path in sorted(p for p in source.rglob("*") if p.is_file()):
                 relative = prefix + path.relative_to(source).as_posix()
                 if not self.exists(relative):
-                    self.write(relative, path.read_text(encoding="utf-8"))
+                    self.write(relative, with_site_url(relative, path.read_text(encoding="utf-8"), site_url))
                     written.append(relative)
         return written

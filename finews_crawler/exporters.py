@@ -34,9 +34,9 @@ class ExportReport:
 
 
 def export_jekyll(rows: Iterable[ArticleRow], folder: ExportFolder, rotation: Rotation | None,
-                  now: datetime) -> ExportReport:
+                  now: datetime, site_url: str = "") -> ExportReport:
     """The posts the crawl wrote (as stored), a category page per slug, the starter files."""
-    report = ExportReport(scaffolded=folder.scaffold("jekyll"))
+    report = ExportReport(scaffolded=folder.scaffold("jekyll", site_url))
     publisher = Publisher(None, folder, SiteLinks(), rotation)
     for row in rows:
         report.articles += 1
@@ -46,9 +46,9 @@ def export_jekyll(rows: Iterable[ArticleRow], folder: ExportFolder, rotation: Ro
     return report
 
 
-def export_hugo(rows: Iterable[ArticleRow], folder: ExportFolder) -> ExportReport:
+def export_hugo(rows: Iterable[ArticleRow], folder: ExportFolder, site_url: str = "") -> ExportReport:
     """`content/posts/{date}-{infoCode}.md` per article, and `hugo.yaml` plus layouts if missing."""
-    report = ExportReport(scaffolded=folder.scaffold("hugo"))
+    report = ExportReport(scaffolded=folder.scaffold("hugo", site_url))
     for row in rows:
         report.articles += 1
         path = f"{CONTENT_DIR}/{hugo_filename(row)}"

@@ -117,7 +117,7 @@ class Progress:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
         quiet_libraries()
-        config = FinewsConfig.from_settings(crawler.settings)
+        config = FinewsConfig.of(crawler)
         terminal = not crawler.settings.get("LOG_FILE") and sys.stderr.isatty()
         extension = cls(crawler, config.progress_interval, sys.stderr if terminal else None)
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)

@@ -34,7 +34,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
 from .config import FinewsConfig, is_loopback
-from .schema import ConfigError
+from .config.options import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ class SourcePoliteness:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SourcePoliteness:
-        config = FinewsConfig.from_settings(crawler.settings)
+        config = FinewsConfig.of(crawler)
         if (warning := overshoot_warning(crawler.settings)) is not None:
             logger.warning(warning)
         return cls(crawler, profile(config) != "replay", config.stop_after_refusals)

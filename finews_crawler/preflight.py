@@ -22,7 +22,8 @@ from .storage import ArticleStore
 CONNECT_TIMEOUT = 10.0
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of what an exception says (SQLAlchemy's own text, not its wrapper's)."""
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else exc.__class__.__name__
 
@@ -37,7 +38,7 @@ def open_database(url: str) -> tuple[ArticleStore | None, str | None]:
     try:
         return ArticleStore.acquire(url), None
     except (SQLAlchemyError, OSError) as exc:
-        return None, f"cannot open the database {masked(url)}: {_first_line(exc)}"
+        return None, f"cannot open the database {masked(url)}: {first_line(exc)}"
 
 
 def export_fault(folder: Path) -> str | None:
@@ -61,7 +62,7 @@ def redis_fault(url: str) -> str | None:
     try:
         Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=CONNECT_TIMEOUT).ping()
     except (RedisError, OSError) as exc:
-        return f"cannot reach Redis at {masked(url)} (FINEWS_REDIS_URL): {_first_line(exc)}"
+        return f"cannot reach Redis at {masked(url)} (FINEWS_REDIS_URL): {first_line(exc)}"
     return None
 
 

@@ -133,7 +133,8 @@ def securities_in(body_raw: str, stock_list: Iterable[str] = ()) -> list[Securit
 
 # What a user may name a security by: a code (600519), a symbol (600519.SH) or a secid (1.600519).
 # ASCII letters, digits and dots only, so it is safe in a LIKE pattern too.
-NAME = re.compile(rf"^(?:{_MARKET}\.)?{_CODE}(?:\.[A-Za-z]{{2}})?$", re.ASCII)
+# One of the three, not a mix (1.600519.SH names no security).
+NAME = re.compile(rf"^(?:{_MARKET}\.{_CODE}|{_CODE}(?:\.[A-Za-z]{{2}})?)$", re.ASCII)
 _SYMBOL = re.compile(r"^([A-Za-z0-9]{1,12})\.[A-Za-z]{2}$", re.ASCII)
 
 

@@ -7,6 +7,8 @@ Override them with a YAML config (`-s FINEWS_CONFIG=finews.yml`, or a
 from scrapy.settings.default_settings import DOWNLOADER_MIDDLEWARES_BASE as _SCRAPY_DOWNLOADER_MIDDLEWARES
 from scrapy.settings.default_settings import EXTENSIONS_BASE as _SCRAPY_EXTENSIONS
 
+from finews_crawler.config.options import finews_defaults
+
 BOT_NAME = "finews"
 SPIDER_MODULES = ["finews_crawler.spiders"]
 NEWSPIDER_MODULE = "finews_crawler.spiders"
@@ -14,69 +16,10 @@ COMMANDS_MODULE = "finews_crawler.commands"
 ADDONS = {"finews_crawler.config.YamlConfig": 0, "finews_crawler.politeness.PolitenessAddon": 5,
           "finews_crawler.distributed.DistributedAddon": 10}
 
-# --- the source -------------------------------------------------------------
-# The source profile (finews_crawler.politeness): auto, replay (a replay site on this machine,
-# not throttled) or legacy (the 2021 endpoints on a live host: polite). auto: replay when the
-# API base is empty or a loopback address, legacy otherwise.
-FINEWS_SOURCE = "auto"
-# Today's endpoints (the eastmoney profile presets the live hosts; point them at a replay site to test).
-FINEWS_LIST_BASE = ""  # fast-news and column lists
-FINEWS_PAGE_BASE = ""  # article pages /a/{code}.html
-FINEWS_MOBILE_BASE = ""  # mobile article pages, read when a desktop body is empty
-FINEWS_SEARCH_BASE = ""  # the per-stock search, read for the watch-list
-FINEWS_STOP_AFTER_REFUSALS = 3  # refusals (HTTP 403, 429) in a row that stop the crawl (exit status 3)
-# A run whose article pages needed the generic extractor (or could not be read) more than this
-# share of the time ends with a warning that the page template changed, and exit status 4.
-FINEWS_TEMPLATE_CHANGE_SHARE = 0.5
-# The watch-list: securities whose per-stock search is read besides the feeds (also `-a stocks=`).
-FINEWS_WATCH: list[str] = []
-FINEWS_SEARCH_PAGE_SIZE = 10
-# What the search request sends besides the user agent: the live endpoint refuses requests that do
-# not look like they come from its search page.
-FINEWS_SEARCH_HEADERS = {"Referer": "https://so.eastmoney.com/", "Accept": "*/*",
-                         "Accept-Language": "zh-CN,zh;q=0.9"}
-# Options of the search request over its defaults (searchScope, sort; preTag/postTag empty: no highlighting).
-FINEWS_SEARCH_OPTIONS: dict[str, str] = {}
-# Unset: crawl the bundled replay site on a free loopback port.
-FINEWS_API_BASE = ""
-FINEWS_SHARE_BASE = ""  # defaults to FINEWS_API_BASE
-FINEWS_PUBLIC_SHARE_BASE = ""  # the share link written in posts; defaults to the share base crawled
-FINEWS_FEEDS: list[dict] = []  # empty: roll, media and market 37/38/39 (finews_crawler.sources.feeds.DEFAULT_FEEDS)
-FINEWS_FEED_PAGE_SIZE = 100
-FINEWS_FEED_MAX_PAGES = 10
-FINEWS_REPLAY_DIR = ""  # empty: data/site of this checkout
-# With no source, the replay site is crawled only into the default output folder below (the demo);
-# True: also into a database or export folder of your own (otherwise a configuration error).
-FINEWS_DEMO = False
-# Incremental runs: an article already in the database is not fetched again, and feed
-# paging stops at the first page whose items are all known.
-FINEWS_REFRESH = False  # True: fetch known articles again (changed ones are updated)
-FINEWS_REFRESH_MAX_AGE = 0  # hours; > 0: fetch known articles again once they are this old
-
-# --- where articles go ------------------------------------------------------
-FINEWS_DATABASE_URL = "sqlite:///output/finews.sqlite3"
-FINEWS_EXPORT_DIR = "output/site"
-FINEWS_STORE_DATABASE = True
-FINEWS_STORE_EXPORT = True
-FINEWS_SITE_BASE = ""  # "" gives root-relative back links; "finews.example.com" gives //finews.example.com/…
-FINEWS_CATEGORY_OVERRIDES: dict[str, str] = {}
-# Rotation: after each crawl, posts dated more than N days ago move from _posts/ to the
-# archive folder (the scaffold's _config.yml keeps it out of the Jekyll build). 0: off.
-FINEWS_ROTATE_DAYS = 0
-FINEWS_ROTATE_ARCHIVE = "old_post"
-# One run at a time per database and export folder: 0 exits at once (status 75) when another
-# run holds the lock; N > 0 waits up to N seconds for it first.
-FINEWS_LOCK_WAIT = 0
-FINEWS_RUN_LOCK = True  # off only where something else keeps runs apart (distributed workers)
-FINEWS_STATS_FILE = ""  # a path: every run's stats as JSON, for monitoring
-FINEWS_CLEAN_BUDGET = 10  # seconds one article's cleaning may take (off the reactor thread); longer: dropped
-FINEWS_PROGRESS_INTERVAL = 30  # seconds between progress lines (a live bar on a terminal); 0: none
-
-# --- scaling out (scrapy-redis; pip install 'finews[distributed]') --------------
-FINEWS_REDIS_URL = ""  # redis://[:password@]host:6379/0 — set: share one request queue over Redis
-FINEWS_REDIS_PREFIX = "finews"  # key prefix of this job's queue, fingerprints and coordinator key
-FINEWS_ROLE = "coordinator"  # one coordinator reads the feeds; "worker": only fetch from the queue
-FINEWS_WORKER_WAIT = 30  # seconds a worker waits for a coordinator to appear
+# --- finews's own settings ---------------------------------------------------
+# Every FINEWS_* default comes from the one table of options (finews_crawler/config/options.py), which
+# also documents them (docs/configuration.md) and writes finews.example.yml.
+globals().update(finews_defaults())
 
 # --- politeness and robustness ---------------------------------------------
 USER_AGENT = "finews/0.1 (news mirror crawler; Scrapy)"

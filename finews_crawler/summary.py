@@ -146,15 +146,15 @@ def run_failure(stats: dict) -> str | None:
 class RunSummary:
     """Logs the summary line; with FINEWS_STATS_FILE set, also writes all stats there as JSON."""
 
-    def __init__(self, stats: StatsCollector, stats_file: str, template_share: float = 0.5) -> None:
+    def __init__(self, stats: StatsCollector, stats_file: Path | None, template_share: float = 0.5) -> None:
         self.stats = stats
-        self.stats_file = Path(stats_file) if stats_file else None
+        self.stats_file = stats_file
         self.template_share = template_share
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunSummary:
-        extension = cls(crawler.stats, crawler.settings.get("FINEWS_STATS_FILE", ""),
-                        FinewsConfig.from_settings(crawler.settings).template_change_share)
+        config = FinewsConfig.of(crawler)
+        extension = cls(crawler.stats, config.stats_file, config.template_change_share)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.item_error, signal=signals.item_error)
         return extension

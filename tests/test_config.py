@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import yaml
+
 import pytest
 from scrapy.settings import Settings
 
@@ -90,7 +92,7 @@ BAD_VALUES = {
     "FINEWS_SEARCH_BASE": "search.example.com", "FINEWS_WATCH": "600519,x y", "FINEWS_SEARCH_PAGE_SIZE": "101",
     "FINEWS_SEARCH_HEADERS": '{"Referer": 1}', "FINEWS_SEARCH_OPTIONS": "[1]",
     "FINEWS_API_BASE": "api.example.com", "FINEWS_SHARE_BASE": "ftp://x", "FINEWS_PUBLIC_SHARE_BASE": "//x",
-    "FINEWS_SITE_BASE": ["a"], "FINEWS_FEEDS": "[{", "FINEWS_FEED_PAGE_SIZE": "0", "FINEWS_FEED_MAX_PAGES": "abc",
+    "FINEWS_SITE_BASE": ["a"], "FINEWS_SITE_URL": "https://news.example.com/blog", "FINEWS_FEEDS": "[{", "FINEWS_FEED_PAGE_SIZE": "0", "FINEWS_FEED_MAX_PAGES": "abc",
     "FINEWS_DATABASE_URL": "mysql://x/y", "FINEWS_EXPORT_DIR": {"a": 1}, "FINEWS_STORE_DATABASE": "maybe",
     "FINEWS_STORE_EXPORT": "2", "FINEWS_CATEGORY_OVERRIDES": "not json", "FINEWS_REPLAY_DIR": ["x"],
     "FINEWS_REFRESH": "maybe", "FINEWS_REFRESH_MAX_AGE": "-1", "FINEWS_ROTATE_DAYS": "1.5",
@@ -105,7 +107,7 @@ BAD_VALUES = {
 
 
 def test_every_setting_is_parsed_and_a_bad_value_is_one_line_naming_key_value_and_expectation():
-    from finews_crawler.schema import OPTIONS
+    from finews_crawler.config.options import OPTIONS
     assert set(OPTIONS) - {"FINEWS_CONFIG"} <= set(BAD_VALUES), "a new setting needs a bad value here"
     for name, value in BAD_VALUES.items():
         with pytest.raises(ConfigError) as caught:
@@ -114,13 +116,27 @@ def test_every_setting_is_parsed_and_a_bad_value_is_one_line_naming_key_value_an
         assert name in message and repr(value) in message and "expected" in message and "\n" not in message, message
 
 
-def test_every_option_documented_in_the_readme_table():
-    from finews_crawler.schema import OPTIONS
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+def test_every_option_has_a_default_a_doc_and_a_type_in_the_one_table():
+    from finews_crawler.config.options import OPTIONS
     for name, option in OPTIONS.items():
-        assert f"`{name}`" in readme, name
-        if option.yaml_key:
-            assert f"`{option.yaml_key}`" in readme, option.yaml_key
+        assert getattr(project_settings, name) == option.default, name  # settings.py takes the table's defaults
+        assert option.doc and option.expects, name
+        option.parse(option.default)  # every default is a valid value
+
+
+def test_the_example_file_sets_every_yaml_key_to_its_default_and_is_a_no_op_config(tmp_path):
+    from finews_crawler.config.options import OPTIONS
+    example = Path(__file__).resolve().parents[1] / "finews.example.yml"
+    document = yaml.safe_load(example.read_text(encoding="utf-8"))
+    assert set(document) == {o.yaml_key for o in OPTIONS.values() if o.yaml_key} | {"settings"}
+    assert FinewsConfig.from_settings(settings_with(example)) == FinewsConfig.from_settings(settings_with())
+
+
+@pytest.mark.parametrize("name", ["FINEWS_API_BASE", "FINEWS_DATABASE_URL", "FINEWS_EXPORT_DIR", "FINEWS_REDIS_URL"])
+def test_a_place_given_empty_on_the_command_line_is_an_error_not_the_default(name):
+    """`-s FINEWS_API_BASE=${{ secrets.X }}` with the secret missing must not crawl the demo into a real site."""
+    with pytest.raises(ConfigError, match=f"{name} .*is empty on the command line"):
+        FinewsConfig.from_settings(settings_with(**{name: ""}))
 
 
 @pytest.mark.parametrize("name, hint", [("FINEWS_MAX_PAGES", "FINEWS_FEED_MAX_PAGES"), ("FINEWS_REFERSH", "FINEWS_REFRESH"),

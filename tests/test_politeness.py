@@ -13,7 +13,7 @@ from finews_crawler.config import FinewsConfig, YamlConfig
 from finews_crawler.politeness import POLITE, PROFILE_PRIORITY, PolitenessAddon, overshoot_warning, profile
 from finews_crawler.replay.server import Ban, ReplayServer, _Traffic
 from finews_crawler.replay.site import ReplaySite
-from finews_crawler.schema import ConfigError
+from finews_crawler.config.options import ConfigError
 
 
 def _settings(**given: str) -> Settings:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from lxml import etree, html as lxml_html
 
+from conftest import run_scrapy
 from helpers import REPO, visible_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.jekyll, pytest.mark.hugo]
@@ -176,3 +177,25 @@ def test_a_reader_sees_the_index_a_post_a_category_and_a_stock_page(browser, ser
     stock = _open(browser, base + paths["stock"], f"{builder}-stock")
     assert "招商银行" in stock.xpath("//h1")[0].text_content()
     assert [a.text_content() for a in stock.xpath('//ul[@class="post-list"]//a')] == [title]
+
+
+SITE_URL = "https://news.example.com"
+
+
+@pytest.mark.parametrize("builder", ["jekyll", "hugo"])
+def test_with_the_sites_address_configured_every_feed_link_is_absolute(crawl, tmp_path, builder):
+    """FINEWS_SITE_URL goes into the starter config, so a feed reader can follow every link of the built feed."""
+    done = run_scrapy("export", "--format", builder, "--out", str(tmp_path / "src"),
+                      "-s", f"FINEWS_DATABASE_URL=sqlite:///{crawl.database}", "-s", f"FINEWS_SITE_URL={SITE_URL}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    command = (["jekyll", "build", "--source", str(tmp_path / "src"), "--destination", str(tmp_path / "out")]
+               if builder == "jekyll" else ["hugo", "--source", str(tmp_path / "src"), "--destination", str(tmp_path / "out")])
+    built = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    feed = etree.parse(str(tmp_path / "out" / ("feed.xml" if builder == "jekyll" else "index.xml"))).getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    links = ([link.get("href") for link in feed.iter(f"{atom}link")] + [e.text for e in feed.iter(f"{atom}id")]
+             if builder == "jekyll" else [e.text for e in feed.iter("link", "guid")]
+             + [e.get("href") for e in feed.iter(f"{atom}link")])
+    assert len(links) > 50
+    assert all(link and link.startswith(f"{SITE_URL}/") for link in links), [l for l in links if not l.startswith(SITE_URL)][:5]

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 
-from ..export import ExportError, ExportFolder
+from ..export import ExportFolder
 from ..exporters import FORMATS, ExportReport, export_hugo, export_jekyll, export_jsonl
 from ..storage import ArticleStore
-from ..cli import FinewsCommand, finews_config, parse_since, run_locked, usage_error
+from ..cli import FinewsCommand, existing_database, parse_since, run_locked, usage_error
+from ..config import FinewsConfig
 
 logger = logging.getLogger(__name__)
 
@@ -33,32 +34,27 @@ class Command(FinewsCommand):
                             help="only the articles naming this security (600519.SH, 00700.HK, BK0493, a secid "
                                  "such as 1.600519, or a bare code); repeatable")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.settings is not None
-        config = finews_config(self.settings)
-        if not config.database_url:
-            usage_error("export reads the database: set FINEWS_DATABASE_URL (and FINEWS_STORE_DATABASE)")
+    def work(self, config: FinewsConfig, opts: argparse.Namespace) -> int:
+        database_url = existing_database("export", config.database_url)
         since = parse_since(opts.since)
         folder = opts.out.parent if opts.format == "jsonl" else opts.out
 
         def export() -> None:
-            store = ArticleStore.from_url(config.database_url)
+            store = ArticleStore.from_url(database_url)
             try:
                 rows = store.rows(since, naming=_secids(store, opts.stock) if opts.stock else None)
                 if opts.format == "jekyll":
-                    report = export_jekyll(rows, ExportFolder(opts.out), config.rotation, datetime.now(UTC))
+                    report = export_jekyll(rows, ExportFolder(opts.out), config.rotation, datetime.now(UTC),
+                                           config.site_url)
                 elif opts.format == "hugo":
-                    report = export_hugo(rows, ExportFolder(opts.out))
+                    report = export_hugo(rows, ExportFolder(opts.out), config.site_url)
                 else:
                     report = export_jsonl(rows, opts.out)
             finally:
                 store.close()
             print(_summary(opts.format, opts.out, report))
 
-        try:
-            self.exitcode = run_locked("export", folder, "", config.lock_wait, export)
-        except ExportError as exc:
-            usage_error(f"export: {exc}")
+        return run_locked("export", folder, "", config.lock_wait, export)
 
 
 def _secids(store: ArticleStore, wanted: list[str]) -> list[str]:

@@ -11,7 +11,8 @@ from ..publish import Publisher
 from ..reclean import processing_steps, reclean
 from ..stats import CountingStats
 from ..storage import ArticleStore
-from ..cli import FinewsCommand, finews_config, parse_since, run_locked, usage_error
+from ..cli import FinewsCommand, existing_database, parse_since, run_locked
+from ..config import FinewsConfig
 
 
 class Command(FinewsCommand):
@@ -25,17 +26,16 @@ class Command(FinewsCommand):
         super().add_options(parser)
         self.add_since(parser)
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.settings is not None
-        config = finews_config(self.settings)
-        if not config.database_url:
-            usage_error("reclean reads the stored raw bodies: set FINEWS_DATABASE_URL")
+    def work(self, config: FinewsConfig, opts: argparse.Namespace) -> int:
+        database_url = existing_database("reclean", config.database_url)
         since = parse_since(opts.since)
+        failed = False
 
         def run() -> None:
-            store = ArticleStore.from_url(config.database_url)
+            nonlocal failed
+            store = ArticleStore.from_url(database_url)
             folder = ExportFolder(config.export_dir) if config.export_dir else None
-            publisher = Publisher(store, folder, SiteLinks(config.site_base), config.rotation)
+            publisher = Publisher(store, folder, SiteLinks(config.links_base), config.rotation)
             stats = CountingStats()
             try:
                 counts = reclean(store.rows(since), processing_steps(config, stats), publisher)
@@ -46,8 +46,6 @@ class Command(FinewsCommand):
             print(f"finews reclean: {counts['updated']} updated, {counts['unchanged']} unchanged, "
                   f"{counts['dropped']} kept as stored because cleaning now drops them ({drops}), "
                   f"{counts['export_errors']} export errors")
-            if counts["export_errors"]:
-                self.exitcode = 1
+            failed = bool(counts["export_errors"])
 
-        status = run_locked("reclean", config.export_dir, config.database_url, config.lock_wait, run)
-        self.exitcode = status or self.exitcode
+        return run_locked("reclean", config.export_dir, database_url, config.lock_wait, run) or int(failed)

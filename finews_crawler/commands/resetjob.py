@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 
 
-from ..cli import FinewsCommand, finews_config, usage_error
+from ..cli import FinewsCommand, fault, masked, usage_error
+from ..config import FinewsConfig
 from ..distributed import JobKeys
 
 
@@ -26,9 +27,7 @@ class Command(FinewsCommand):
         super().add_options(parser)
         parser.add_argument("--force", action="store_true", help="even while a coordinator is running")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.settings is not None
-        config = finews_config(self.settings)
+    def work(self, config: FinewsConfig, opts: argparse.Namespace) -> int:
         if not config.redis_url:
             usage_error("resetjob clears the Redis queue: set FINEWS_REDIS_URL")
         from redis import Redis
@@ -43,5 +42,6 @@ class Command(FinewsCommand):
             waiting = server.zcard(keys.requests)
             server.delete(*keys.all())
         except RedisError as exc:
-            usage_error(f"resetjob: Redis: {exc}")
+            fault("resetjob", f"Redis at {masked(config.redis_url)}: {exc}")
         print(f"finews resetjob: cleared {config.redis_prefix}:* ({waiting} requests were waiting)")
+        return 0

@@ -6,7 +6,8 @@ import argparse
 from datetime import UTC, datetime
 
 
-from ..export import ExportError, ExportFolder
+from ..config import FinewsConfig
+from ..export import ExportFolder
 from ..rotation import Rotation, rotate
 from ..cli import FinewsCommand, finews_config, run_locked, usage_error
 
@@ -23,15 +24,18 @@ class Command(FinewsCommand):
         parser.add_argument("--days", type=int, help="the window (default: FINEWS_ROTATE_DAYS, else 3)")
         parser.add_argument("--archive", help="the archive folder (default: FINEWS_ROTATE_ARCHIVE)")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """--days and --archive are the rotation options for this run; with neither set, 3 days."""
+        super().process_options(args, opts)
         assert self.settings is not None
         if opts.days is not None:
             self.settings.set("FINEWS_ROTATE_DAYS", opts.days, priority="cmdline")
-        elif not self.settings.getint("FINEWS_ROTATE_DAYS"):
+        elif not finews_config(self.settings).rotation:
             self.settings.set("FINEWS_ROTATE_DAYS", 3, priority="cmdline")
         if opts.archive:
             self.settings.set("FINEWS_ROTATE_ARCHIVE", opts.archive, priority="cmdline")
-        config = finews_config(self.settings)
+
+    def work(self, config: FinewsConfig, opts: argparse.Namespace) -> int:
         if config.export_dir is None:
             usage_error("rotate works on the export folder: set FINEWS_EXPORT_DIR")
         rotation: Rotation = config.rotation or Rotation(0)
@@ -44,7 +48,4 @@ class Command(FinewsCommand):
             print(f"finews rotate: moved {len(moved)} posts dated before "
                   f"{rotation.cutoff(datetime.now(UTC))} to {folder.root / rotation.archive}")
 
-        try:
-            self.exitcode = run_locked("rotate", config.export_dir, "", config.lock_wait, run)
-        except ExportError as exc:
-            usage_error(f"rotate: {exc}")
+        return run_locked("rotate", config.export_dir, "", config.lock_wait, run)

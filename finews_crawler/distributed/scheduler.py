@@ -100,7 +100,7 @@ class RedisScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisScheduler:
         instance = super().from_crawler(crawler)
-        config = FinewsConfig.from_settings(crawler.settings)
+        config = FinewsConfig.of(crawler)
         instance.role = config.role
         instance.coordinator_key = JobKeys.of(config.redis_prefix).coordinator
         instance.worker_wait = config.worker_wait

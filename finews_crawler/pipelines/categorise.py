@@ -20,7 +20,7 @@ class CategorisePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CategorisePipeline:
-        return cls(FinewsConfig.from_settings(crawler.settings))
+        return cls(FinewsConfig.of(crawler))
 
     def categorise(self, item: Article) -> Article:
         """File the article under its category (synchronously: re-cleaning stored rows calls this)."""

@@ -49,7 +49,7 @@ class CleanPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
-        pipeline = cls(crawler.stats, FinewsConfig.from_settings(crawler.settings).clean_budget)
+        pipeline = cls(crawler.stats, FinewsConfig.of(crawler).clean_budget)
         crawler.signals.connect(pipeline.start_workers, signal=articles_dispatched)
         return pipeline
 

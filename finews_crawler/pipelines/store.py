@@ -50,7 +50,7 @@ class StorePipeline:
         self.stats = crawler.stats
         self.config = config
         self.folder = ExportFolder(config.export_dir) if config.export_dir else None
-        self.publisher = Publisher(None, self.folder, SiteLinks(config.site_base), config.rotation)
+        self.publisher = Publisher(None, self.folder, SiteLinks(config.links_base), config.rotation)
         self.target = Target(config.database_url, config.export_dir, self.publisher.links, config.rotation)
         self._steps = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finews-store")
         self._writer: WorkerPool | None = None
@@ -60,7 +60,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        pipeline = cls(crawler, FinewsConfig.from_settings(crawler.settings))
+        pipeline = cls(crawler, FinewsConfig.of(crawler))
         crawler.signals.connect(pipeline.start_writer, signal=articles_dispatched)
         return pipeline
 
@@ -107,7 +107,7 @@ class StorePipeline:
         assert self.folder is not None
         if self.config.run_lock and (swept := self.folder.sweep_temporary()):
             logger.warning("Removed %d temporary files a killed run left in %s", swept, self.folder.root)
-        added = self.folder.scaffold("jekyll")
+        added = self.folder.scaffold("jekyll", self.config.site_url)
         if added:
             logger.info("Added Jekyll starter files to %s: %s", self.folder.root, ", ".join(added))
 

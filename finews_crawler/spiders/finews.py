@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import asdict, replace
+from dataclasses import asdict
+from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,12 +36,11 @@ from ..config import ConfigError, FinewsConfig
 from ..dates import parse_beijing_time
 from ..items import Article
 from ..offsite import OffsiteRequest
-from ..replay.server import REPLAY_HOST, ReplayServer
-from ..replay.site import DEFAULT_SITE_DIR, ReplaySite
-from ..schema import Expected, closest, securities
+from ..config.options import Expected, closest, securities
 from ..signals import articles_dispatched
 from ..sources.articles import Endpoint, endpoints
-from ..sources.feeds import INFO_CODE, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
+from ..sources.feeds.kind import article_code
+from ..sources.feeds import FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
 from ..sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
 from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
 from ..storage import ArticleStore
@@ -64,12 +64,13 @@ def _page_text(response: TextResponse) -> str:
 
 
 # The spider's `-a` arguments, and what each means.
-ARGUMENTS = {"infocodes": "comma-separated infoCodes to fetch instead of reading the feeds",
+ARGUMENTS = {"infocodes": "comma-separated article codes to fetch instead of reading the feeds "
+                          "(NW202204282363799455, or today's 18 digits 202204282363799455)",
              "stocks": "comma-separated securities (600519, 00700.HK, BK0477) whose per-stock search is read too"}
 
 
 def spider_arguments(given: dict[str, Any]) -> dict[str, Any]:
-    """Check `-a` arguments: an unknown name names the closest known one; an empty list is an error."""
+    """Check `-a` arguments: an unknown name names the closest known one; an empty or bad value is an error."""
     for name, value in given.items():
         if name not in ARGUMENTS:
             raise ConfigError(f"unknown spider argument -a {name}{closest(name, ARGUMENTS)} "
@@ -77,7 +78,22 @@ def spider_arguments(given: dict[str, Any]) -> dict[str, Any]:
         if not str(value).strip(" ,"):
             raise ConfigError(f"-a {name}= is empty: name at least one, or leave the argument out")
     watched(given)
+    requested(given)
     return given
+
+
+def requested(given: dict[str, Any]) -> list[str]:
+    """The article codes `-a infocodes=` names, each in its one spelling; ConfigError for one that is not a code."""
+    codes = []
+    for token in (token.strip() for token in str(given.get("infocodes", "")).split(",")):
+        if not token:
+            continue
+        code = article_code(token)
+        if code is None:
+            raise ConfigError(f"-a infocodes: {token[:80]!r} is not an article code (NW202204282363799455, "
+                              "or today's 18 digits 202204282363799455)")
+        codes.append(code)
+    return list(dict.fromkeys(codes))
 
 
 def watched(given: dict[str, Any]) -> tuple[str, ...]:
@@ -94,7 +110,7 @@ class FinewsSpider(Spider):
     def __init__(self, *args: Any, infocodes: str = "", stocks: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stocks = watched({"stocks": stocks})
-        self.only_codes = [code.strip() for code in infocodes.split(",") if code.strip()]
+        self.only_codes = requested({"infocodes": infocodes})
         self.feeds_done = False  # every feed page read: what is queued now is all there is
         self._pending: dict[str, FeedEntry] = {}  # listed, not yet settled: held until `_settled`
         self._paging: set[str] = set()  # feeds whose paging has not ended
@@ -102,33 +118,32 @@ class FinewsSpider(Spider):
         self._skipped: set[str] = set()
         self._dispatched: set[str] = set()  # infoCodes whose share page was requested this run
         self._gone: dict[str, str] = {}  # infoCode -> why it is settled without a row (withdrawn, 404, a drop)
-        self._replay: ReplayServer | None = None
         self._index: ArticleStore | None = None
         self._dispatching: set[asyncio.Task[None]] = set()  # held articles being handed to the engine
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.config = FinewsConfig.from_settings(crawler.settings).watching(spider.stocks)
-        spider.feeds = {feed.name: feed for feed in spider.config.feeds}
-        # The offsite policy (finews_crawler.offsite): the configured hosts, or the bundled replay site's.
-        bases = [base for base, _ in spider.config.crawled_bases()] or [REPLAY_HOST]
-        spider.allowed_domains = sorted({urlsplit(base).hostname or base for base in bases})
         crawler.signals.connect(spider._dispatch_articles, signal=signals.spider_idle)
         crawler.signals.connect(spider._item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
-    # -- start -----------------------------------------------------------------
+    @cached_property
+    def config(self) -> FinewsConfig:
+        """The crawler's configuration; Scrapy builds the spider before its add-ons run, so read on first use."""
+        return FinewsConfig.of(self.crawler)
 
-    def _start_replay(self) -> None:
-        """No source configured: serve the bundled replay site on loopback and crawl it."""
-        site_dir = self.config.replay_dir or DEFAULT_SITE_DIR
-        self._replay = ReplayServer(ReplaySite.load(site_dir)).start()
-        self.config = replace(self.config, api_base=self._replay.url, share_base=self._replay.url,
-                              search_base=self._replay.url)
-        self.logger.info("No source configured (FINEWS_API_BASE): crawling the bundled replay site %s "
-                         "served from %s", self._replay.url, site_dir)
+    @cached_property
+    def feeds(self) -> dict[str, FeedSpec]:
+        return {feed.name: feed for feed in self.config.feeds}
+
+    @cached_property
+    def allowed_domains(self) -> list[str]:  # type: ignore[override]
+        """The offsite policy (finews_crawler.offsite): the hosts of the configured bases."""
+        return sorted({urlsplit(base).hostname or base for base, _ in self.config.crawled_bases()})
+
+    # -- start -----------------------------------------------------------------
 
     async def _closed(self) -> None:
         if self._index is not None:
@@ -138,24 +153,18 @@ class FinewsSpider(Spider):
                 count_error(self.crawler.stats, "database")
                 self.logger.error("Cannot record %d withdrawn, missing or unusable articles: %s", len(self._gone), exc)
             await asyncio.to_thread(self._index.release)
-        if self._replay is not None:
-            self._replay.stop()
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.config.crawled_bases():
-            self._start_replay()
+            count_error(self.crawler.stats, "no_source")
+            self.logger.error("No source configured: set FINEWS_SOURCE=eastmoney or a base (FINEWS_API_BASE, …); "
+                              "`scrapy crawl finews` alone serves the bundled demo site")
+            return
         if self.config.database_url:
             self._index = await asyncio.to_thread(ArticleStore.acquire, self.config.database_url)
         if self.only_codes:
             self.feeds_done = True
-            valid = []
-            for code in self.only_codes:
-                if INFO_CODE.fullmatch(code):
-                    valid.append(FeedEntry(code))
-                else:
-                    count_drop(self.crawler.stats, "invalid_info_code")
-                    self.logger.error("Ignoring infocodes entry %r: not an infoCode (%s)", code, INFO_CODE.pattern)
-            for request in await self._dispatch(valid):
+            for request in await self._dispatch([FeedEntry(code) for code in self.only_codes]):
                 yield request
             return
         if self.config.redis_url and self.config.role == "worker":

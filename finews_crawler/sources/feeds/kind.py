@@ -25,6 +25,12 @@ INFO_CODE = re.compile(r"^[A-Z]{2}\d{6,30}$", re.ASCII)  # ASCII: \d would take 
 TODAY_CODE = re.compile(r"^\d{18}$", re.ASCII)
 
 
+def article_code(raw: str) -> str | None:
+    """The one code of an article, from either generation's spelling (`NW…`, or today's 18 digits), or None."""
+    code = f"NW{raw}" if TODAY_CODE.fullmatch(raw) else raw
+    return code if INFO_CODE.fullmatch(code) else None
+
+
 @dataclass(frozen=True)
 class Keys:
     """The item keys a kind spells its facts with (None: the kind does not say it)."""
@@ -109,4 +115,4 @@ class TodayKind(FeedKind):
         return data
 
     def code(self, raw: str) -> str:
-        return f"NW{raw}" if TODAY_CODE.fullmatch(raw) else raw  # one article across generations, one row
+        return article_code(raw) or raw  # one article across generations, one row (a bad code is rejected later)

@@ -11,6 +11,7 @@ setting, the value and what is expected.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import importlib.util
 import json
@@ -19,11 +20,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings, default_settings
 
-from .securities import NAME as security_name
-from .sources.feeds import DEFAULT_FEEDS, FeedSpec
+from ..securities import NAME as security_name
+from ..sources.feeds import DEFAULT_FEEDS, FeedSpec
 
 
 class ConfigError(ValueError):
@@ -36,10 +38,19 @@ class Expected(ValueError):
 
 Parser = Callable[[Any], Any]
 
+def expecting(what: str) -> Callable[[Parser], Parser]:
+    """Mark a parser with what a valid value looks like (for the generated reference)."""
+    def mark(parse: Parser) -> Parser:
+        parse.expects = what  # type: ignore[attr-defined]
+        return parse
+    return mark
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+@expecting("true or false (also 1/0, yes/no, on/off)")
 def boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -51,6 +62,7 @@ def boolean(value: Any) -> bool:
 
 
 def integer(low: int | None = None, high: int | None = None) -> Parser:
+    @expecting(_range("a whole number", low, high))
     def parse(value: Any) -> int:
         try:
             if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
@@ -65,6 +77,7 @@ def integer(low: int | None = None, high: int | None = None) -> Parser:
 
 
 def number(low: float | None = None) -> Parser:
+    @expecting(_range("a number", low, None))
     def parse(value: Any) -> float:
         try:
             if isinstance(value, bool):
@@ -86,6 +99,7 @@ def _range(what: str, low: float | None, high: float | None) -> str:
     return what
 
 
+@expecting("a share from 0 to 1")
 def fraction(value: Any) -> float:
     result = number(0)(value)
     if result > 1:
@@ -93,6 +107,7 @@ def fraction(value: Any) -> float:
     return result
 
 
+@expecting("a text value")
 def text(value: Any) -> str:
     if value is None:
         return ""
@@ -101,6 +116,7 @@ def text(value: Any) -> str:
     raise Expected("a text value")
 
 
+@expecting("an http(s) URL")
 def url(value: Any) -> str:
     value = text(value)
     if value and not value.startswith(("http://", "https://")):
@@ -108,7 +124,18 @@ def url(value: Any) -> str:
     return value.rstrip("/")
 
 
+@expecting("an http(s) address with a host and no path, such as https://news.example.com")
+def site_url(value: Any) -> str:
+    """The built site's public address: scheme, host and port (the posts' links are root-relative)."""
+    value = url(value)
+    parts = urlsplit(value)
+    if value and (not parts.hostname or parts.path or parts.query or parts.fragment):
+        raise Expected(site_url.expects)  # type: ignore[attr-defined]
+    return value
+
+
 def choice(*allowed: str) -> Parser:
+    @expecting(" or ".join(allowed))
     def parse(value: Any) -> str:
         value = text(value) or allowed[0]
         if value not in allowed:
@@ -132,6 +159,7 @@ def _mapping(value: Any) -> Mapping[Any, Any]:
     return value
 
 
+@expecting("a mapping of media names to non-empty slugs")
 def slug_map(value: Any) -> dict[str, str]:
     mapping = _mapping(value)
     if not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in mapping.items()):
@@ -139,6 +167,7 @@ def slug_map(value: Any) -> dict[str, str]:
     return dict(mapping)
 
 
+@expecting("a list of feeds, each {name, kind, …}")
 def feeds(value: Any) -> tuple[FeedSpec, ...]:
     if isinstance(value, str) and value.strip():
         try:
@@ -163,6 +192,7 @@ def _extra_missing(module: str, extra: str, what: str) -> None:
         raise Expected(f"{what}, but {module} is not installed: pip install 'finews[{extra}]'")
 
 
+@expecting("a sqlite:/// or postgresql+psycopg:// URL")
 def database_url(value: Any) -> str:
     """A SQLite or PostgreSQL SQLAlchemy URL whose driver is installed."""
     value = text(value)
@@ -175,16 +205,18 @@ def database_url(value: Any) -> str:
     except ArgumentError:
         raise Expected("a SQLAlchemy URL such as sqlite:///output/finews.sqlite3 "
                        "or postgresql+psycopg://user@host/db") from None
-    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    # From the URL's text: asking SQLAlchemy for the driver name loads the dialect, and an unknown one raises.
+    backend, _, driver = parsed.drivername.partition("+")
     if backend == "postgresql":
         if driver != "psycopg":
-            raise Expected(f"postgresql+psycopg://… (finews installs psycopg 3, not {driver})")
+            raise Expected(f"postgresql+psycopg://… (finews installs psycopg 3, not {driver or 'psycopg2'})")
         _extra_missing("psycopg", "postgres", "a PostgreSQL URL")
     elif backend != "sqlite":
         raise Expected("a sqlite:/// or postgresql+psycopg:// URL")
     return value
 
 
+@expecting("a redis://, rediss:// or unix:// URL")
 def redis_url(value: Any) -> str:
     value = text(value)
     if not value:
@@ -195,11 +227,13 @@ def redis_url(value: Any) -> str:
     return value
 
 
+@expecting("a path")
 def path(value: Any) -> Path | None:
     value = text(value)
     return Path(value) if value else None
 
 
+@expecting("a list of securities (600519, 600519.SH, 1.600519, BK0477)")
 def securities(value: Any) -> tuple[str, ...]:
     """A watch-list: security codes or symbols (600519, 00700.HK, 1.600519, BK0477), a list or comma-separated."""
     if isinstance(value, str) and value.strip().startswith("["):
@@ -220,6 +254,7 @@ def securities(value: Any) -> tuple[str, ...]:
     return tokens
 
 
+@expecting("a mapping of names to text values")
 def text_map(value: Any) -> tuple[tuple[str, str], ...]:
     """Request headers or options: names to text values, in the order given."""
     mapping = _mapping(value)
@@ -228,6 +263,7 @@ def text_map(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple((k, v) for k, v in mapping.items())
 
 
+@expecting("letters, digits and - _ . : only")
 def prefix(value: Any) -> str:
     value = text(value) or "finews"
     if not all(ch.isalnum() or ch in "-_.:" for ch in value):
@@ -237,54 +273,134 @@ def prefix(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Option:
+    """One finews setting: its name, YAML key, parser, default and what it is for.
+
+    This table is the one source of the options: settings.py takes its
+    defaults from it, and `finews_crawler.config.reference` writes the
+    example YAML file and the configuration reference from it.
+    """
+
     name: str
     parse: Parser
-    yaml_key: str | None = None
+    yaml_key: str | None
+    default: Any
+    doc: str
+    group: str
+
+    @property
+    def expects(self) -> str:
+        """What a valid value looks like, as the parser's error says it."""
+        return getattr(self.parse, "expects", "")
+
+
+def _group(group: str, *rows: tuple[str, Parser, str | None, Any, str]) -> list[Option]:
+    return [Option(name, parse, key, default, doc, group) for name, parse, key, default, doc in rows]
 
 
 OPTIONS: dict[str, Option] = {option.name: option for option in (
-    Option("FINEWS_API_BASE", url, "api_base"),
-    Option("FINEWS_SHARE_BASE", url, "share_base"),
-    Option("FINEWS_PUBLIC_SHARE_BASE", url, "public_share_base"),
-    Option("FINEWS_SITE_BASE", text, "site_base"),
-    Option("FINEWS_FEEDS", feeds, "feeds"),
-    Option("FINEWS_FEED_PAGE_SIZE", integer(1, 100), "page_size"),
-    Option("FINEWS_FEED_MAX_PAGES", integer(1), "max_pages"),
-    Option("FINEWS_DATABASE_URL", database_url, "database_url"),
-    Option("FINEWS_EXPORT_DIR", path, "export_dir"),
-    Option("FINEWS_STORE_DATABASE", boolean, "store_database"),
-    Option("FINEWS_STORE_EXPORT", boolean, "store_export"),
-    Option("FINEWS_CATEGORY_OVERRIDES", slug_map, "categories"),
-    Option("FINEWS_REPLAY_DIR", path, "replay_dir"),
-    Option("FINEWS_REFRESH", boolean, "refresh"),
-    Option("FINEWS_REFRESH_MAX_AGE", number(0), "refresh_max_age"),
-    Option("FINEWS_ROTATE_DAYS", integer(0), "rotate_days"),
-    Option("FINEWS_ROTATE_ARCHIVE", text, "rotate_archive"),
-    Option("FINEWS_LOCK_WAIT", number(0), "lock_wait"),
-    Option("FINEWS_RUN_LOCK", boolean),
-    Option("FINEWS_STATS_FILE", path),
-    Option("FINEWS_PROGRESS_INTERVAL", number(0), "progress_interval"),
-    Option("FINEWS_REDIS_URL", redis_url, "redis_url"),
-    Option("FINEWS_REDIS_PREFIX", prefix, "redis_prefix"),
-    Option("FINEWS_ROLE", choice("coordinator", "worker"), "role"),
-    Option("FINEWS_WORKER_WAIT", number(0), "worker_wait"),
-    Option("FINEWS_CONFIG", path),
-    Option("FINEWS_DEMO", boolean, "demo"),
-    Option("FINEWS_CLEAN_BUDGET", number(0.01), "clean_budget"),
-    Option("FINEWS_SOURCE", choice("auto", "replay", "legacy", "eastmoney"), "source"),
-    Option("FINEWS_LIST_BASE", url, "list_base"),
-    Option("FINEWS_PAGE_BASE", url, "page_base"),
-    Option("FINEWS_MOBILE_BASE", url, "mobile_base"),
-    Option("FINEWS_TEMPLATE_CHANGE_SHARE", fraction, "template_change_share"),
-    Option("FINEWS_STOP_AFTER_REFUSALS", integer(1), "stop_after_refusals"),
-    Option("FINEWS_SEARCH_BASE", url, "search_base"),
-    Option("FINEWS_WATCH", securities, "watch"),
-    Option("FINEWS_SEARCH_PAGE_SIZE", integer(1, 100), "search_page_size"),
-    Option("FINEWS_SEARCH_HEADERS", text_map, "search_headers"),
-    Option("FINEWS_SEARCH_OPTIONS", text_map, "search_options"),
+    *_group(
+        "The source",
+        ("FINEWS_SOURCE", choice("auto", "replay", "legacy", "eastmoney"), "source", "auto",
+         "source profile: `eastmoney` (today's endpoints, polite), `legacy` (the 2021 endpoints on a live host, "
+         "polite), `replay` (a replay site on this machine, not throttled), `auto` (replay when every base is empty "
+         "or loopback, else legacy)"),
+        ("FINEWS_LIST_BASE", url, "list_base", "",
+         "today's fast-news and column lists; the eastmoney profile presets https://np-listapi.eastmoney.com"),
+        ("FINEWS_PAGE_BASE", url, "page_base", "",
+         "today's article pages `/a/{code}.html`; the eastmoney profile presets https://finance.eastmoney.com"),
+        ("FINEWS_MOBILE_BASE", url, "mobile_base", "",
+         "today's mobile article pages, read when a desktop body is empty; the eastmoney profile presets "
+         "https://wap.eastmoney.com"),
+        ("FINEWS_SEARCH_BASE", url, "search_base", "",
+         "today's per-stock search, read for the watch-list; the eastmoney profile presets "
+         "https://search-api-web.eastmoney.com"),
+        ("FINEWS_API_BASE", url, "api_base", "",
+         "the 2021 list feeds and text API; with no base at all, the bundled replay site is crawled (the demo)"),
+        ("FINEWS_SHARE_BASE", url, "share_base", "", "the 2021 share pages (empty: the API base)"),
+        ("FINEWS_PUBLIC_SHARE_BASE", url, "public_share_base", "",
+         "the article link written in posts (empty: the page crawled; for a loopback source, the source's public "
+         "page)"),
+        ("FINEWS_REPLAY_DIR", path, "replay_dir", "", "the replay site the demo serves (empty: data/site)"),
+        ("FINEWS_DEMO", boolean, "demo", False,
+         "with no source, crawl the bundled replay site into a database or export folder of your own too "
+         "(otherwise a configuration error)"),
+    ),
+    *_group(
+        "Feeds and pages",
+        ("FINEWS_FEEDS", feeds, "feeds", [],
+         "feeds to read: a list of `{name, kind, market_type, column, keyword, page_size, category, tag}` (kinds "
+         "roll, media, market, fast, column, search); empty: roll, media and market 37/38/39, or on the eastmoney "
+         "profile the fast list and column 1207"),
+        ("FINEWS_FEED_PAGE_SIZE", integer(1, 100), "page_size", 100, "items asked for per feed page"),
+        ("FINEWS_FEED_MAX_PAGES", integer(1), "max_pages", 10, "feed pages read per feed per run"),
+        ("FINEWS_WATCH", securities, "watch", [],
+         "securities whose per-stock search is read besides the feeds (`[600519, 00700.HK, BK0477]`; also "
+         "`-a stocks=`)"),
+        ("FINEWS_SEARCH_PAGE_SIZE", integer(1, 100), "search_page_size", 10, "items per search page"),
+        ("FINEWS_SEARCH_HEADERS", text_map, "search_headers",
+         {"Referer": "https://so.eastmoney.com/", "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"},
+         "headers the search request sends besides the user agent (the live endpoint refuses requests that do "
+         "not look like its search page's)"),
+        ("FINEWS_SEARCH_OPTIONS", text_map, "search_options", {},
+         "options of the search request over its defaults (searchScope, sort; preTag/postTag empty: no "
+         "highlighting)"),
+        ("FINEWS_REFRESH", boolean, "refresh", False, "fetch known (and gone) articles again; changed ones are updated"),
+        ("FINEWS_REFRESH_MAX_AGE", number(0), "refresh_max_age", 0,
+         "hours; > 0: fetch a known article again once it was last checked this long ago"),
+        ("FINEWS_TEMPLATE_CHANGE_SHARE", fraction, "template_change_share", 0.5,
+         "share of article pages needing the generic extractor (or unreadable) that ends a run with exit status 4"),
+        ("FINEWS_STOP_AFTER_REFUSALS", integer(1), "stop_after_refusals", 3,
+         "refusals (HTTP 403, 429) in a row that stop the crawl (exit status 3)"),
+        ("FINEWS_CLEAN_BUDGET", number(0.01), "clean_budget", 10,
+         "seconds cleaning one article may take (in a worker process); longer: dropped as too_slow"),
+    ),
+    *_group(
+        "Where articles go",
+        ("FINEWS_DATABASE_URL", database_url, "database_url", "sqlite:///output/finews.sqlite3",
+         "SQLAlchemy URL of the database: sqlite:///path or postgresql+psycopg://user@host/db"),
+        ("FINEWS_EXPORT_DIR", path, "export_dir", "output/site", "the export folder (Jekyll posts, category pages)"),
+        ("FINEWS_STORE_DATABASE", boolean, "store_database", True, "false: write no database"),
+        ("FINEWS_STORE_EXPORT", boolean, "store_export", True, "false: write no export folder (database only)"),
+        ("FINEWS_SITE_URL", site_url, "site_url", "",
+         "the built site's public address (https://news.example.com): written into the starter `_config.yml` "
+         "(`url`) and `hugo.yaml` (`baseURL`), so feed entries and page links are absolute, and the base of the "
+         "posts' back links"),
+        ("FINEWS_SITE_BASE", text, "site_base", "",
+         "host of the posts' back links (`//host/category/…`), over the site's address; empty: the site's "
+         "address, or root-relative links"),
+        ("FINEWS_CATEGORY_OVERRIDES", slug_map, "categories", {}, "media name → pinned category slug"),
+        ("FINEWS_ROTATE_DAYS", integer(0), "rotate_days", 0,
+         "> 0: after each crawl, move posts dated more than N days ago to the archive folder"),
+        ("FINEWS_ROTATE_ARCHIVE", text, "rotate_archive", "old_post", "the archive folder inside the export folder"),
+    ),
+    *_group(
+        "Runs",
+        ("FINEWS_CONFIG", path, None, "", "the YAML config file (empty: ./finews.yml if present)"),
+        ("FINEWS_LOCK_WAIT", number(0), "lock_wait", 0,
+         "seconds to wait for another run's lock; 0: exit at once with status 75"),
+        ("FINEWS_RUN_LOCK", boolean, None, True, "take the run lock (distributed workers never do)"),
+        ("FINEWS_STATS_FILE", path, "stats_file", "", "a path: every run's stats as JSON, for monitoring"),
+        ("FINEWS_PROGRESS_INTERVAL", number(0), "progress_interval", 30,
+         "seconds between progress lines (a live bar on a terminal); 0: none"),
+    ),
+    *_group(
+        "Scaling out",
+        ("FINEWS_REDIS_URL", redis_url, "redis_url", "",
+         "redis://[:password@]host:6379/0: share one request queue over Redis (pip install 'finews[distributed]')"),
+        ("FINEWS_REDIS_PREFIX", prefix, "redis_prefix", "finews",
+         "key prefix of this job's queue, fingerprints and coordinator key"),
+        ("FINEWS_ROLE", choice("coordinator", "worker"), "role", "coordinator",
+         "one coordinator reads the feeds; `worker`: only fetch from the shared queue"),
+        ("FINEWS_WORKER_WAIT", number(0), "worker_wait", 30, "seconds a worker waits for a coordinator to appear"),
+    ),
 )}
-# Set by finews itself, never by a user.
-INTERNAL = frozenset({"FINEWS_CONFIG_LOADED"})
+
+
+def finews_defaults() -> dict[str, Any]:
+    """Every FINEWS_* setting's default, for settings.py."""
+    return {name: copy.deepcopy(option.default) for name, option in OPTIONS.items()}
+
+
 YAML_KEYS: dict[str, str] = {option.yaml_key: name for name, option in OPTIONS.items() if option.yaml_key}
 
 
@@ -325,17 +441,26 @@ def _scrapy_parser(name: str, default: Any) -> Parser | None:
     return None
 
 
+# Options naming a source, a store or a file: given empty on the command line, they are a mistake (an unset
+# secret or variable), never "use the default" (for a source base: crawl the bundled demo into your site).
+NAMES_A_PLACE = (url, site_url, database_url, redis_url, path)
+COMMAND_LINE = 40  # Scrapy's priority of -s
+
+
 def check_settings(settings: BaseSettings, given_from: int) -> None:
     """Reject unknown FINEWS_* names and bad values of the plain Scrapy settings the user gave.
 
     `given_from`: the lowest priority that counts as the user's (the YAML file's).
     """
     for name in list(settings.attributes):
-        if name in INTERNAL:
-            continue
         if name.startswith("FINEWS_"):
             if name not in OPTIONS:
                 raise ConfigError(f"unknown setting {name}{closest(name, OPTIONS)}")
+            value = settings.get(name)
+            if OPTIONS[name].parse in NAMES_A_PLACE and settings.getpriority(name) >= COMMAND_LINE \
+                    and (value is None or isinstance(value, str) and not value.strip()):
+                raise ConfigError(f"{describe(name)} is empty on the command line (a missing secret or "
+                                  "variable?): leave it out for its default")
             read(settings, name)
             continue
         if settings.getpriority(name) < given_from or not hasattr(default_settings, name):

@@ -1,10 +1,13 @@
-"""The finews configuration: a YAML file feeding Scrapy's settings.
+"""The finews configuration: one typed object per crawler, fed by Scrapy's settings.
 
 The YAML file is not a second configuration system: the `YamlConfig` addon
-reads it once and sets the matching `FINEWS_*` (and any plain Scrapy)
-settings at a priority above `settings.py` and below `-s` on the command
-line.  Components then read settings through `FinewsConfig.from_settings`
-in their `from_crawler`, and nowhere else.
+(and every finews command, before it builds a crawler) reads it and sets the
+matching `FINEWS_*` (and any plain Scrapy) settings at a priority above
+`settings.py` and below `-s` on the command line.  Once Scrapy has run every
+add-on, `FinewsConfig.of(crawler)` builds the crawler's configuration, once,
+and every component takes it from there in its `from_crawler`; nothing else
+reads a `FINEWS_*` setting.  The options themselves (name, YAML key, type,
+default, doc) are one table: `finews_crawler.config.options`.
 
     # finews.yml
     api_base: https://api.example.com
@@ -23,19 +26,23 @@ from functools import cached_property, partial
 from datetime import timedelta
 from ipaddress import ip_address
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 import yaml
 from scrapy.settings import BaseSettings
 
-from . import settings as project_settings
-from .sources.articles import Bases
-from .sources.feeds import TODAY_FEEDS, FeedSpec
-from .sources.pages import desktop
-from .rotation import POSTS_DIR, Rotation
-from .securities import code_of
-from .schema import YAML_KEYS, ConfigError, check_settings, closest, read
+from .. import settings as project_settings
+from ..sources.articles import Bases
+from ..sources.feeds import TODAY_FEEDS, FeedSpec
+from ..sources.pages import desktop
+from ..rotation import POSTS_DIR, Rotation
+from ..securities import code_of
+from .options import YAML_KEYS, ConfigError, check_settings, closest, read
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 __all__ = ["ConfigError", "FinewsConfig", "YamlConfig", "read_yaml_config"]
 
@@ -79,20 +86,30 @@ def read_yaml_config(path: Path) -> dict[str, Any]:
     return result
 
 
+def config_file(settings: BaseSettings) -> Path | None:
+    """The YAML file these settings name (FINEWS_CONFIG), or ./finews.yml if present, or None."""
+    name = settings.get("FINEWS_CONFIG")
+    path = Path(name) if name else Path(DEFAULT_CONFIG_FILE)
+    return path if name or path.exists() else None
+
+
+def load_config_file(settings: BaseSettings) -> None:
+    """Set the YAML file's values into `settings` (idempotent); ConfigError if the file or a value is unusable."""
+    path = config_file(settings)
+    if path is None:
+        return
+    values = read_yaml_config(path)
+    # Validate now, so a bad file stops the run before anything is fetched.
+    FinewsConfig.from_settings(_overlay(settings, values))
+    for key, value in values.items():
+        settings.set(key, value, priority=YAML_PRIORITY)
+
+
 class YamlConfig:
     """Scrapy addon: load `FINEWS_CONFIG` (or ./finews.yml if present) into the settings."""
 
     def update_settings(self, settings: BaseSettings) -> None:
-        name = settings.get("FINEWS_CONFIG")
-        path = Path(name) if name else Path(DEFAULT_CONFIG_FILE)
-        if not name and not path.exists():
-            return
-        values = read_yaml_config(path)
-        # Validate now, so a bad file stops the run before anything is fetched.
-        FinewsConfig.from_settings(_overlay(settings, values))
-        for key, value in values.items():
-            settings.set(key, value, priority=YAML_PRIORITY)
-        settings.set("FINEWS_CONFIG_LOADED", str(path.resolve()), priority=YAML_PRIORITY)
+        load_config_file(settings)
 
 
 def _overlay(settings: BaseSettings, values: Mapping[str, Any]) -> BaseSettings:
@@ -149,6 +166,22 @@ class FinewsConfig:
     search_page_size: int = 10
     search_headers: tuple[tuple[str, str], ...] = ()
     search_options: tuple[tuple[str, str], ...] = ()
+    site_url: str = ""  # the built site's public address: absolute links in feeds and pages
+    stats_file: Path | None = None  # every run's stats as JSON
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> FinewsConfig:
+        """The crawler's configuration, built on first use, once Scrapy has run every add-on.
+
+        Components call this in `from_crawler` (built after the add-ons); the
+        spider, which Scrapy builds before them, calls it when the crawl starts.
+        The spider's `-a stocks=` join the watch-list here.
+        """
+        config = _BUILT.get(crawler)
+        if config is None:
+            config = _BUILT[crawler] = cls.from_settings(crawler.settings).watching(
+                getattr(crawler.spider, "stocks", ()))
+        return config
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
@@ -193,7 +226,14 @@ class FinewsConfig:
             search_options=get("FINEWS_SEARCH_OPTIONS"),
             watch=get("FINEWS_WATCH"),
             template_change_share=get("FINEWS_TEMPLATE_CHANGE_SHARE"),
+            site_url=get("FINEWS_SITE_URL"),
+            stats_file=get("FINEWS_STATS_FILE"),
         ).watching()
+
+    @property
+    def links_base(self) -> str:
+        """Where the posts' back links point: FINEWS_SITE_BASE, else the site's public address, else root-relative."""
+        return self.site_base or self.site_url
 
     def feed_base(self, feed: FeedSpec) -> str:
         """The base a feed is read from: today's lists from the list base, the search from the search base,
@@ -276,3 +316,6 @@ class FinewsConfig:
                  self.page_base: "FINEWS_PAGE_BASE",
                  self.list_base: "FINEWS_LIST_BASE", self.share_base: "FINEWS_SHARE_BASE", self.api_base: "FINEWS_API_BASE"}
         return [(base, setting) for base, setting in named.items() if base]
+
+
+_BUILT: WeakKeyDictionary[Crawler, FinewsConfig] = WeakKeyDictionary()
