@@ -3,18 +3,22 @@
 Every time the source publishes is Beijing time (UTC+8) without a zone, in a
 handful of spellings (`2022-04-28 13:52:55`, `2022年04月28日 13:52`,
 `2022/4/28 13:52`, ISO 8601 with `T` and a zone).  Anything else, including
-`0000-00-00` and 31 February, is not a time: callers get `None` and decide
-how to count the article.
+`0000-00-00`, 31 February, a zone offset no clock has (`+99:00`) and a time
+more than a day ahead of now (`9999-12-31`: no news is published in the
+future, and a post dated there would be hidden by Jekyll), is not a time:
+callers get `None` and decide how to count the article.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from dateutil import parser as dateutil_parser
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+# How far ahead of this machine's clock a source's time may be (clock skew, a time zone mistaken by a few hours).
+MAX_AHEAD = timedelta(days=1)
 
 # `2022年04月28日 13:52` and `2022年4月28日13时52分`: read field by field (dateutil's guessing parser
 # is a hundred times slower, and these are on every page).
@@ -33,11 +37,12 @@ def _from_cjk(match: re.Match[str]) -> datetime | None:
         return None
 
 
-def parse_beijing_time(text: str | None) -> datetime | None:
+def parse_beijing_time(text: str | None, now: datetime | None = None) -> datetime | None:
     """Return the aware datetime `text` names, or None when it names none.
 
     A zone in the text is honoured and converted to Beijing time; a time
-    without one is Beijing time, as the source contract says.
+    without one is Beijing time, as the source contract says.  A time more
+    than `MAX_AHEAD` after `now` (this machine's clock) names none.
     """
     if not text:
         return None
@@ -58,9 +63,12 @@ def parse_beijing_time(text: str | None) -> datetime | None:
                 return None
     if parsed.year < 1970:
         return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=BEIJING)
-    return parsed.astimezone(BEIJING)
+    try:
+        moment = parsed.replace(tzinfo=BEIJING) if parsed.tzinfo is None else parsed.astimezone(BEIJING)
+        ahead = moment - (now or datetime.now(UTC))
+    except (ValueError, OverflowError):  # an offset of a day or more; a year past 9999 once converted
+        return None
+    return None if ahead > MAX_AHEAD else moment
 
 
 def format_post_date(moment: datetime) -> str:

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -40,8 +40,22 @@ def test_every_spelling_of_one_moment_reads_as_that_moment(moment):
     spellings = [moment.strftime("%Y-%m-%d %H:%M:%S"), moment.isoformat(), moment.strftime("%Y/%m/%d %H:%M:%S"),
                  moment.strftime("%Y年%m月%d日 %H:%M:%S"),
                  f"{moment.year}年{moment.month}月{moment.day}日{moment.hour}时{moment.minute}分{moment.second}秒"]
-    for spelling in spellings:
-        assert parse_beijing_time(spelling) == moment.replace(tzinfo=BEIJING), spelling
+    for spelling in spellings:  # read on a clock at the end of the century
+        assert parse_beijing_time(spelling, now=END_OF_CENTURY) == moment.replace(tzinfo=BEIJING), spelling
+
+
+END_OF_CENTURY = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["2025-03-01T10:00:00+99:00", "9999-12-31T23:59:59-14:00", "9999-12-31 23:59:59",
+                                  "2022-04-28T13:52:55+24:00", "2022-04-30 13:52:56"])
+def test_a_time_no_clock_has_or_more_than_a_day_ahead_names_no_time(text):
+    assert parse_beijing_time(text, now=datetime(2022, 4, 29, 5, 52, 55, tzinfo=UTC)) is None
+
+
+def test_a_time_within_a_day_ahead_is_kept_for_clock_skew():
+    now = datetime(2022, 4, 28, 5, 52, 55, tzinfo=UTC)  # 13:52:55 in Beijing
+    assert parse_beijing_time("2022-04-29 13:52:55", now=now) == datetime(2022, 4, 29, 13, 52, 55, tzinfo=BEIJING)
 
 
 @pytest.mark.parametrize("text", ["2022年02月30日 10:00", "2022年13月01日", "2022年04月28日 25:00", "1969年12月31日"])

@@ -39,6 +39,7 @@ from ..offsite import OffsiteRequest
 from ..config.options import Expected, closest, securities
 from ..signals import articles_dispatched
 from ..sources.articles import Endpoint, endpoints
+from ..sources.characters import printable
 from ..sources.feeds.kind import article_code
 from ..sources.feeds import FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
 from ..sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
@@ -55,12 +56,22 @@ DISPATCH_CHUNK = 500  # held (roll-only) articles handed to the engine at a time
 
 
 def _page_text(response: TextResponse) -> str:
-    """Scrapy's text, except for a page that declares no encoding (see `decode_undeclared`)."""
+    """Scrapy's text, except for a page that declares no encoding (see `decode_undeclared`); printable only."""
     declared = (http_content_type_encoding(response.headers.get("Content-Type", b"").decode("latin-1"))
                 or html_body_declared_encoding(response.body) or read_bom(response.body)[0])
     if declared:
-        return response.text
-    return decode_undeclared(response.body) or response.text
+        return printable(response.text)
+    return printable(decode_undeclared(response.body) or response.text)
+
+
+def _read_feed_page(spec: FeedSpec, page: int, payload: dict[str, Any]) -> tuple[list[Any], Any]:
+    """(items, the next page) of a decoded feed answer; any answer its kind cannot read is a FeedError."""
+    try:
+        return spec.endpoint.items(payload), spec.endpoint.next_page(page, payload)
+    except FeedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an answer of an unexpected shape is unreadable, never a crash
+        raise FeedError(f"an answer of an unexpected shape ({type(exc).__name__}: {str(exc)[:80]})") from None
 
 
 # The spider's `-a` arguments, and what each means.
@@ -196,7 +207,7 @@ class FinewsSpider(Spider):
         try:
             payload = decode_payload(response.text if isinstance(response, TextResponse)
                                      else response.body.decode("utf-8", "replace"))
-            items, following = spec.endpoint.items(payload), spec.endpoint.next_page(page, payload)
+            items, following = _read_feed_page(spec, page, payload)
         except FeedError as exc:
             if exc.refusal:  # not "nothing listed": counted apart, and the next run asks again
                 self.crawler.stats.inc_value(f"finews/refusals/{spec.kind}")

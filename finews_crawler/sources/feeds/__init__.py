@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...dates import parse_beijing_time
+from ..characters import printable
 from .column import Column
 from .fast import Fast
 from .kind import INFO_CODE, FeedKind, NextPage
@@ -158,7 +159,7 @@ FIELD_LIMITS = {"title": 1000, "time": 64, "media": 300, "digest": 5000}
 
 
 def _text(value: Any, field: str) -> str:
-    return value.strip()[: FIELD_LIMITS[field]] if isinstance(value, str) else ""
+    return printable(value.strip()[: FIELD_LIMITS[field]]) if isinstance(value, str) else ""
 
 
 def _stocks(value: Any) -> list[str]:
@@ -169,32 +170,40 @@ def _stocks(value: Any) -> list[str]:
 
 
 def entries(feed: FeedSpec, items: list[Mapping[str, Any]]) -> Iterator[FeedEntry | Rejected]:
-    """Map raw items to entries, and each unusable item to why it is unusable."""
+    """Map raw items to entries, and each unusable item to why it is unusable.
+
+    Whatever one field of one item holds costs only that item: an item that
+    cannot be read is a `Rejected`, and its siblings are read on.
+    """
+    for item in items:
+        try:
+            yield _entry(feed, item)
+        except Exception as exc:  # noqa: BLE001 - the boundary of one item: nothing in it may end the page
+            yield Rejected("bad_feed_item", f"item unreadable ({type(exc).__name__}: {str(exc)[:80]})")
+
+
+def _entry(feed: FeedSpec, item: Any) -> FeedEntry | Rejected:
     kind = feed.endpoint
     keys = kind.keys
-    for item in items:
-        if not isinstance(item, Mapping):
-            yield Rejected("bad_feed_item", f"item is {type(item).__name__}, not an object")
-            continue
-        item = kind.prepare(item)
-        # Each feed has its own casing, but tolerate the other one too.
-        raw = item.get(keys.code) or item.get("infoCode") or item.get("infocode")
-        code = kind.code(raw) if isinstance(raw, str) else repr(raw)
-        if not INFO_CODE.fullmatch(code):
-            yield Rejected("invalid_info_code", f"infoCode {code[:80]!r} does not match {INFO_CODE.pattern}")
-            continue
-        time = _text(item.get(keys.time), "time")
-        if parse_beijing_time(time) is None:
-            # The contract: an item with an empty or unparsable time is invalid.
-            yield Rejected("no_time", f"{code}: no parsable time ({time!r})")
-            continue
-        digest = _text(item.get(keys.digest), "digest") if keys.digest else ""
-        yield FeedEntry(
-            info_code=code,
-            title=_text(item.get("title"), "title"),
-            time=time,
-            media=_text(item.get(keys.media), "media") if keys.media else "",
-            digest=_DIGEST_TITLE.sub("", digest),
-            feeds=[feed.name],
-            stocks=_stocks(item.get("stockList")),
-        )
+    if not isinstance(item, Mapping):
+        return Rejected("bad_feed_item", f"item is {type(item).__name__}, not an object")
+    item = kind.prepare(item)
+    # Each feed has its own casing, but tolerate the other one too.
+    raw = item.get(keys.code) or item.get("infoCode") or item.get("infocode")
+    code = kind.code(raw) if isinstance(raw, str) else repr(raw)
+    if not INFO_CODE.fullmatch(code):
+        return Rejected("invalid_info_code", f"infoCode {code[:80]!r} does not match {INFO_CODE.pattern}")
+    time = _text(item.get(keys.time), "time")
+    if parse_beijing_time(time) is None:
+        # The contract: an item with an empty or unparsable time is invalid.
+        return Rejected("no_time", f"{code}: no parsable time ({time!r})")
+    digest = _text(item.get(keys.digest), "digest") if keys.digest else ""
+    return FeedEntry(
+        info_code=code,
+        title=_text(item.get("title"), "title"),
+        time=time,
+        media=_text(item.get(keys.media), "media") if keys.media else "",
+        digest=_DIGEST_TITLE.sub("", digest),
+        feeds=[feed.name],
+        stocks=_stocks(item.get("stockList")),
+    )

@@ -40,12 +40,16 @@ def decode_payload(text: str) -> dict[str, Any]:
         raise FeedError("empty answer")
     try:
         payload = json.loads(stripped)
+    except RecursionError:
+        raise FeedError("JSON nested too deeply to read") from None
     except json.JSONDecodeError:
         body = unwrap_jsonp(stripped)
         if body is None:
             raise FeedError(f"neither JSON nor JSONP: {stripped[:60]!r}") from None
         try:
             payload = json.loads(body)
+        except RecursionError:
+            raise FeedError("JSON nested too deeply to read") from None
         except json.JSONDecodeError as exc:
             raise FeedError(f"malformed JSONP body: {exc}") from None
     if not isinstance(payload, dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..characters import printable
 from .markup import squash
 from .template import PageError, PageFields
 
@@ -17,6 +18,8 @@ def read_text_api(text: str) -> PageFields:
     """Read a `GetNewsText.do` answer; the body is in `text` or in `content`."""
     try:
         payload: Any = json.loads(text.strip().lstrip("\ufeff"))
+    except RecursionError:
+        raise PageError("text API answer is JSON nested too deeply to read") from None
     except json.JSONDecodeError as exc:
         raise PageError(f"text API answer is not JSON: {exc}") from None
     if not isinstance(payload, dict):
@@ -27,12 +30,12 @@ def read_text_api(text: str) -> PageFields:
 
     def field(name: str) -> str:
         value = payload.get(name)
-        return squash(value) if isinstance(value, str) else ""
+        return squash(printable(value)) if isinstance(value, str) else ""
 
     return PageFields(
         template="text_api",
         title=field("title"),
         time=field("showtime"),
         media=field("medianame"),
-        body_html=body,
+        body_html=printable(body),
     )
