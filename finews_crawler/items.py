@@ -7,6 +7,9 @@ from datetime import datetime
 
 from .securities import Security
 
+# The `template` of an article read by the generic extractor (a page no template knows): a guess, flagged.
+GENERIC_TEMPLATE = "generic"
+
 
 @dataclass
 class Article:

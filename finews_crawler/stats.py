@@ -22,9 +22,10 @@ def count_error(stats: StatsCollector, kind: str) -> None:
     stats.inc_value(ERRORS + kind)
 
 
-# Drops that say nothing certain about the article (our database failed, a cleaning process died while it
-# was in its pool): fetch it again next run.
-RETRYABLE_DROPS = frozenset({"not_stored", "cleaner_crashed"})
+# Drops whose cause may be finews's own (our database failed, a cleaning process died while it was in its pool,
+# cleaning took longer than its budget on this machine): fetch it again next run. Only the source's own verdicts
+# (404, withdrawn, no article in the page) settle an article as gone.
+RETRYABLE_DROPS = frozenset({"not_stored", "cleaner_crashed", "too_slow"})
 _REASON = re.compile(r"\[(\w+)\] ")
 
 

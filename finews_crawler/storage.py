@@ -32,6 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 from .dates import format_feed_time
 from .files import open_regular
+from .items import GENERIC_TEMPLATE
 from .securities import NAME, Security
 
 
@@ -294,6 +295,13 @@ def _transactional_sqlite(engine: Engine) -> Engine:
     return atomic
 
 
+def _keeps(stored: Any, values: dict[str, Any]) -> bool:
+    """Whether the stored row stays as it is: the same content, or a generic guess at a page a known
+    template read before (a maintenance page in an unknown skeleton never replaces the article)."""
+    return stored.content_hash == values["content_hash"] or (values.get("template") == GENERIC_TEMPLATE
+                                                            and stored.template != GENERIC_TEMPLATE)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; a SQLite file's folder is created, WAL mode switched on."""
     parsed = make_url(url)
@@ -397,10 +405,10 @@ class ArticleStore:
         codes = [values["info_code"] for values in group]
         with self.engine.begin() as connection:
             before = {row.info_code: row for row in connection.execute(
-                select(articles.c.info_code, articles.c.content_hash, articles.c.post_path)
+                select(articles.c.info_code, articles.c.content_hash, articles.c.post_path, articles.c.template)
                 .where(articles.c.info_code.in_(codes)))}
             unchanged = {values["info_code"] for values in group
-                         if values["info_code"] in before and before[values["info_code"]].content_hash == values["content_hash"]}
+                         if values["info_code"] in before and _keeps(before[values["info_code"]], values)}
             if unchanged:
                 connection.execute(
                     update(articles).where(articles.c.info_code == bindparam("code")).values(fetched_at=bindparam("fetched")),

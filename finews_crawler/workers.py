@@ -6,8 +6,15 @@ so the GIL passed between them and the reactor ~100 times per article
 (`strace -f -c`) and the hand-over cost the reactor more than the work it
 moved away (bench/README.md, issue 13).  Here the loop writes a job to a
 worker's stdin and reads the answer from its stdout itself.  One job per
-worker at a time means a job past its budget is ended by killing its
-process, and a worker that dies names the job that killed it.
+worker at a time means a worker that dies names the job that killed it.
+
+A job's budget is its own time: the worker arms an alarm when it starts
+the job and the job ends with `OverBudget` when it rings, in the worker,
+whatever the crawl's event loop was doing meanwhile (a job answered while
+the loop was busy elsewhere is not over budget for having waited to be
+collected).  Code that does not return to the interpreter (a stuck parse in
+C) is the crawl's to end: past twice the budget and a second it kills the
+process, and a killed worker is replaced, never handed another job.
 
 A worker is `python -m finews_crawler.workers LIFELINE`: it imports the
 job's module when the first job names it (never Scrapy unless the job
@@ -39,7 +46,12 @@ class WorkerDied(Exception):
 
 
 class OverBudget(Exception):
-    """The job took longer than its budget; its process was killed."""
+    """The job took longer than its budget (ended by its worker's alarm, or its process killed)."""
+
+
+def backstop(budget: float) -> float:
+    """When the crawl kills a worker whose job ignores its alarm (stuck in C code)."""
+    return 2 * budget + 1.0
 
 
 @cache
@@ -67,12 +79,12 @@ class _Worker:
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
         return cls(process)
 
-    async def call(self, function: str, args: tuple[Any, ...]) -> tuple[bool, Any]:
-        """(True, the result) or (False, the exception the job raised)."""
+    async def call(self, function: str, args: tuple[Any, ...], budget: float | None) -> tuple[bool, Any]:
+        """(True, the result) or (False, the exception the job raised, OverBudget past `budget` seconds)."""
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
         try:
-            stdin.write(_pickled((function, args)))
+            stdin.write(_pickled((function, args, budget)))
             await stdin.drain()
             (size,) = FRAME.unpack(await stdout.readexactly(FRAME.size))
             return pickle.loads(await stdout.readexactly(size))
@@ -83,7 +95,8 @@ class _Worker:
         if self.process.returncode is None:
             self.process.kill()
 
-    def budget_spent(self) -> None:
+    def stuck(self) -> None:
+        """The job ignored its alarm: end the process (it is never given another job)."""
         self.over_budget = True
         self.kill()
 
@@ -133,9 +146,10 @@ class WorkerPool:
                 raise WorkerDied("the worker pool was closed")
             self._busy.add(worker)
             # A timer, not asyncio.wait_for: no task per job (wait_for's cost showed in the crawl bench).
-            timer = asyncio.get_running_loop().call_later(budget, worker.budget_spent) if budget is not None else None
+            timer = (asyncio.get_running_loop().call_later(backstop(budget), worker.stuck)
+                     if budget is not None else None)
             try:
-                ok, value = await worker.call(name, args)
+                ok, value = await worker.call(name, args, budget)
             except WorkerDied:
                 if worker.over_budget:
                     raise OverBudget(f"over its budget of {budget:g} s") from None
@@ -147,7 +161,8 @@ class WorkerPool:
                 self._busy.discard(worker)
                 if timer is not None:
                     timer.cancel()
-            self._idle.append(worker)
+            if not worker.over_budget:  # a killed worker is replaced by the next job, never reused
+                self._idle.append(worker)
         if not ok:
             raise value
         return value
@@ -188,12 +203,27 @@ def _function(name: str) -> Callable[..., Any]:
     return function
 
 
+def _ring(signum: int, frame: Any) -> None:
+    raise OverBudget("over its budget")
+
+
+def _run(name: str, args: tuple[Any, ...], budget: float | None) -> Any:
+    """The job's result, under an alarm of `budget` seconds of its own time."""
+    if budget is None:
+        return _function(name)(*args)
+    signal.setitimer(signal.ITIMER_REAL, budget)
+    try:
+        return _function(name)(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 def serve(jobs: BinaryIO, answers: BinaryIO) -> None:
     """Answer jobs until the input ends: (True, result) or (False, the exception)."""
     while len(header := jobs.read(FRAME.size)) == FRAME.size:
-        name, args = pickle.loads(jobs.read(FRAME.unpack(header)[0]))
+        name, args, budget = pickle.loads(jobs.read(FRAME.unpack(header)[0]))
         try:
-            answer = _pickled((True, _function(name)(*args)))
+            answer = _pickled((True, _run(name, args, budget)))
         except Exception as exc:  # travels back to the crawl, which decides what it means
             try:
                 answer = _pickled((False, exc))
@@ -207,6 +237,8 @@ def main() -> None:
     # Ctrl-C and a service stop signal the whole process group: the crawl decides, finishing its batches first.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # Run as `python -m`, this module is __main__: the alarm raises the OverBudget the crawl can unpickle.
+    signal.signal(signal.SIGALRM, importlib.import_module("finews_crawler.workers")._ring)
     _exit_with_crawl(int(sys.argv[1]))
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt the answers

@@ -113,3 +113,59 @@ def test_a_few_pages_in_an_unknown_skeleton_are_read_flagged_and_counted_without
     assert 5 < stats["finews/extraction/generic"] < 20
     assert "no known page template; the generic extractor read it" in log
     assert "template seems to have changed" not in log
+
+
+def _slow_page() -> str:
+    """A page in an unknown skeleton the generic extractor needs seconds for (~0.7 MB of paragraphs)."""
+    body = "".join(f'<div class="x{i % 7}"><p>段落{i}，沪深两市今日窄幅震荡，成交额维持在万亿元上下。<a href="/a/{i}">链接</a></p></div>'
+                   for i in range(8000))
+    return f'<html><head><title>慢页面</title></head><body><div class="main"><h1>慢页面</h1>{body}</div></body></html>'
+
+
+@pytest.mark.e2e
+def test_a_slow_page_costs_no_innocent_article_and_is_fetched_again_by_the_next_run(tmp_path, replay_site):
+    """The generic extractor runs in a process of its own under the budget: the crawl goes on meanwhile, no
+    other article's cleaning is counted over budget, and the slow article stays pending, not gone."""
+    slow = _articles(replay_site)[0]
+    site = replace(replay_site, overrides={
+        f"share:{slow.info_code}": Response(200, "text/html; charset=utf-8", _slow_page().encode(), "share")})
+    settings = {"FINEWS_EXPORT_DIR": str(tmp_path / "site"), "FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                "FINEWS_CLEAN_BUDGET": "1"}
+    with ReplayServer(site) as server:
+        returncode, log, stats = run_crawl(tmp_path, {"FINEWS_API_BASE": server.url, **settings})
+        assert "finews/dropped/too_slow" not in stats, log[-3000:]
+        assert stats["finews/errors/extraction"] == 1 and f"{slow.info_code}: the generic extractor did not finish" in log
+        with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+            stored = {code for (code,) in connection.execute("select info_code from articles")}
+            pending = {code for (code,) in connection.execute("select info_code from pending")}
+            gone = {code for (code,) in connection.execute("select info_code from gone")}
+        assert slow.info_code not in stored | gone and slow.info_code in pending
+        assert {a.info_code for a in _articles(replay_site)[1:]} - gone <= stored  # every innocent article
+        server.replace_site(replay_site)  # the page reads normally again
+        returncode, log, stats = run_crawl(tmp_path, {"FINEWS_API_BASE": server.url, **settings})
+    assert returncode == 0 and stats["finews/articles/new"] == 1, log[-3000:]
+
+
+@pytest.mark.e2e
+def test_a_refresh_never_lets_a_generic_guess_replace_a_stored_article(tmp_path, replay_site):
+    """A maintenance page titled by a fragment of the listed title is no article; a generic reading of the
+    article itself does not replace what a known template read."""
+    first, second = _articles(replay_site)[:2]
+    maintenance = ('<html><head><title>{t}</title></head><body><div class="wrap"><h1>{t}</h1><p>系统维护中，'
+                   '请稍后再试。给您带来的不便敬请谅解。</p></div></body></html>')
+    settings = {"FINEWS_EXPORT_DIR": str(tmp_path / "site"), "FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    with ReplayServer(replay_site) as server:
+        run_crawl(tmp_path, {"FINEWS_API_BASE": server.url, **settings})
+        with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+            before = dict(connection.execute("select info_code, title || body from articles").fetchall())
+        server.replace_site(replace(replay_site, overrides={
+            f"share:{first.info_code}": Response(200, "text/html; charset=utf-8",
+                                                 maintenance.format(t=first.title[:2]).encode(), "share"),
+            f"share:{second.info_code}": Response(200, "text/html; charset=utf-8",
+                                                  _skeleton(second).replace("<p>", "<p>改版后的页面。", 1).encode(),
+                                                  "share")}))
+        returncode, log, stats = run_crawl(tmp_path, {"FINEWS_API_BASE": server.url, "FINEWS_REFRESH": "1", **settings})
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        after = dict(connection.execute("select info_code, title || body from articles").fetchall())
+    assert after[first.info_code] == before[first.info_code] and after[second.info_code] == before[second.info_code]
+    assert stats.get("finews/articles/updated", 0) == 0, log[-3000:]

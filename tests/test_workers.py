@@ -8,7 +8,7 @@ import time
 
 import pytest
 from helpers import child_pids
-from worker_jobs import chatty, dies, fails, fails_unpicklably, interrupted, loaded, pid_and_sum, sleeps
+from worker_jobs import chatty, deaf, dies, fails, fails_unpicklably, interrupted, loaded, pid_and_sum, sleeps
 
 from finews_crawler.workers import OverBudget, WorkerDied, WorkerPool, preload
 
@@ -110,7 +110,7 @@ def test_a_job_cancelled_midway_ends_its_worker_whose_answer_would_be_the_next_j
     assert total == 2 and second != first and _gone(first)
 
 
-def test_a_job_past_its_budget_has_its_process_killed_and_the_next_job_gets_a_fresh_one():
+def test_a_job_past_its_budget_is_ended_by_its_worker_which_takes_the_next_job():
     async def body(pool):
         first, _ = await pool.run(pid_and_sum)
         started = time.monotonic()
@@ -121,7 +121,38 @@ def test_a_job_past_its_budget_has_its_process_killed_and_the_next_job_gets_a_fr
         return first, second, took
 
     first, second, took = _with_pool(1, body)
+    assert took < 2 and first == second
+
+
+def test_a_job_deaf_to_its_alarm_has_its_process_killed_and_the_next_job_gets_a_fresh_one():
+    async def body(pool):
+        first, _ = await pool.run(pid_and_sum)
+        started = time.monotonic()
+        with pytest.raises(OverBudget):
+            await pool.run(deaf, 60, budget=0.5)
+        took = time.monotonic() - started
+        second, _ = await pool.run(pid_and_sum)
+        return first, second, took
+
+    first, second, took = _with_pool(1, body)
     assert took < 5 and first != second and _gone(first)
+
+
+def test_a_budget_is_the_jobs_own_time_not_the_time_the_loop_took_to_collect_its_answer():
+    """The loop stalls (a slow step of the crawl) while a fast job answers: that job is not over budget,
+    and the worker is not killed under the next job."""
+    async def body(pool):
+        first, _ = await pool.run(pid_and_sum)
+        job = asyncio.ensure_future(pool.run(pid_and_sum, 1, budget=0.3))
+        await asyncio.sleep(0)  # the job is written to the worker
+        time.sleep(2.0)  # the loop is blocked far past the budget (and its backstop) while the worker answers
+        answered, total = await job
+        after = await asyncio.gather(*(pool.run(pid_and_sum, 2, budget=0.3) for _ in range(3)))
+        return first, answered, total, after
+
+    first, answered, total, after = _with_pool(1, body)
+    assert total == 1 and answered == first
+    assert [value for _, value in after] == [2, 2, 2]
 
 
 def test_a_worker_ignores_the_process_groups_ctrl_c_the_crawl_ends_it():

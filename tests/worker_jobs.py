@@ -51,3 +51,13 @@ def interrupted() -> int:
 def loaded(module: str) -> tuple[int, bool]:
     """(this worker's pid, whether `module` was imported before this job)."""
     return os.getpid(), module in sys.modules
+
+
+def deaf(seconds: float) -> int:
+    """A job that ignores its worker's alarm, as code stuck in C would."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        time.sleep(seconds)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+    return os.getpid()

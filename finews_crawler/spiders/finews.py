@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import asdict
 from functools import cached_property
 from datetime import UTC, datetime
@@ -45,6 +45,7 @@ from ..sources.feeds import FeedEntry, FeedError, FeedSpec, Rejected, decode_pay
 from ..sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
 from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
 from ..storage import ArticleStore
+from ..workers import OverBudget, WorkerDied, WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ class FinewsSpider(Spider):
         self._gone: dict[str, str] = {}  # infoCode -> why it is settled without a row (withdrawn, 404, a drop)
         self._index: ArticleStore | None = None
         self._dispatching: set[asyncio.Task[None]] = set()  # held articles being handed to the engine
+        self._extractor: WorkerPool | None = None  # the generic extractor's process
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinewsSpider:
@@ -164,6 +166,8 @@ class FinewsSpider(Spider):
                 count_error(self.crawler.stats, "database")
                 self.logger.error("Cannot record %d withdrawn, missing or unusable articles: %s", len(self._gone), exc)
             await asyncio.to_thread(self._index.release)
+        if self._extractor is not None:
+            await self._extractor.close()
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.config.crawled_bases():
@@ -406,13 +410,13 @@ class FinewsSpider(Spider):
                        cb_kwargs={"entry": entry, "step": step, "shell": asdict(shell) if shell else None},
                        meta={"finews_local": True} if step else {})  # distributed: a fallback stays here
 
-    def parse_article(self, response: Response, entry: dict[str, Any], step: int = 0,
-                      shell: dict[str, Any] | None = None) -> Iterator[Article | Request]:
+    async def parse_article(self, response: Response, entry: dict[str, Any], step: int = 0,
+                            shell: dict[str, Any] | None = None) -> AsyncIterator[Article | Request]:
         """An article's page: its body makes the article; without one, the next endpoint stands in."""
         code = entry["info_code"]
         chain = endpoints(self.config.bases(), code)
         earlier = PageFields(**shell) if shell else None
-        page = self._read(chain[step], response, entry)
+        page = await self._read(chain[step], response, entry)
         if page is None:
             return
         if page is not MISSING:
@@ -430,7 +434,7 @@ class FinewsSpider(Spider):
         else:  # no body anywhere: validation drops it as empty
             yield self._article(entry, earlier if page is MISSING else page, chain[0].url)
 
-    def _read(self, endpoint: Endpoint, response: Response, entry: dict[str, Any]) -> PageFields | None:
+    async def _read(self, endpoint: Endpoint, response: Response, entry: dict[str, Any]) -> PageFields | None:
         """Read a response as `endpoint` says; None when it is settled or unusable (counted and logged),
         MISSING when this page has no article and the next endpoint should be tried."""
         code = entry["info_code"]
@@ -447,7 +451,12 @@ class FinewsSpider(Spider):
                 self.logger.error("%s: %s (%s)", code, exc, response.url)
                 return None
             try:
-                page = generic_page(text, entry["title"])
+                page = await self._generic(text, entry["title"])
+            except (OverBudget, WorkerDied) as exc:  # finews's own fault: the article stays pending, for the next run
+                count_error(self.crawler.stats, "extraction")
+                self.logger.error("%s: the generic extractor did not finish (%s); fetched again by the next run (%s)",
+                                  code, exc, response.url)
+                return None
             except PageError as generic_exc:
                 if endpoint.missing_without_body:
                     self.logger.info("%s: no article in %s (%s)", code, response.url, generic_exc)
@@ -464,6 +473,13 @@ class FinewsSpider(Spider):
             return None
         self.crawler.stats.inc_value(f"finews/pages/{page.template}")
         return page
+
+    async def _generic(self, text: str, title: str) -> PageFields:
+        """The generic extractor's reading, in a process of its own under the cleaning budget: it is
+        superlinear on some pages, and must not stall the crawl (nor the other articles' budgets)."""
+        if self._extractor is None:  # a run whose pages all fit a template starts none
+            self._extractor = WorkerPool(1)
+        return await self._extractor.run(generic_page, text, title, budget=self.config.clean_budget)
 
     def _article(self, entry: dict[str, Any], page: PageFields, url: str) -> Article:
         """Feed facts win over the page's: the feed time has seconds, the feed media is authoritative."""

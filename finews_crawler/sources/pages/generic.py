@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
+from ...items import GENERIC_TEMPLATE
 from .markup import has_text, squash
 from .template import TITLE_SUFFIX, PageError, PageFields
 
-GENERIC = "generic"
+GENERIC = GENERIC_TEMPLATE
 _EXTRACTED_BODY = re.compile(r"^\s*<html>\s*<body>(?P<body>.*)</body>\s*</html>\s*$", re.S)
 
 
@@ -17,10 +19,11 @@ def generic_page(html: str, listed_title: str = "") -> PageFields:
     trafilatura (imported here, by the first page that needs it) finds the
     article in any page skeleton; what it returns goes through the same
     cleaning and sanitising as any body.  Main content is a guess, so it
-    is taken only when the page is the article the feed listed (its title
-    names the listed title, or the other way round): an error page with
-    the site's navigation around it is not an article.  Otherwise, or when
-    it finds nothing, a PageError.
+    is taken only when the page is the article the feed listed: its whole
+    title and the listed title are the same but for a few characters
+    (`same_title`).  A maintenance page titled `A股` is not the article
+    「A股三大指数集体收涨」, though the one names part of the other.
+    Otherwise, or when it finds nothing, a PageError.
     """
     import trafilatura
     from trafilatura.settings import use_config
@@ -36,12 +39,18 @@ def generic_page(html: str, listed_title: str = "") -> PageFields:
         raise PageError("no known article container, and the generic extractor found no article either")
     metadata = trafilatura.extract_metadata(html)
     title = TITLE_SUFFIX.sub("", metadata.title or "") if metadata is not None else ""
-    if listed_title and not _same_title(title, listed_title):
+    if listed_title and not same_title(title, listed_title):
         raise PageError(f"no known article container, and the page's title {title[:60]!r} is not the listed "
                         f"title {listed_title[:60]!r}")
     return PageFields(template=GENERIC, title=title, time=(metadata.date or "") if metadata else "", body_html=body)
 
 
-def _same_title(page_title: str, listed_title: str) -> bool:
-    page_title, listed_title = squash(page_title), squash(listed_title)
-    return bool(page_title) and (listed_title in page_title or page_title in listed_title)
+# How alike two whole titles must be (difflib's ratio) to name one article: a changed punctuation mark or two.
+TITLE_LIKENESS = 0.9
+_NOT_WORDS = re.compile(r"[\s\W_]+")
+
+
+def same_title(page_title: str, listed_title: str) -> bool:
+    """Whether a page's title is the listed title, compared whole (site suffix, spaces and punctuation aside)."""
+    page, listed = (_NOT_WORDS.sub("", TITLE_SUFFIX.sub("", squash(t))) for t in (page_title, listed_title))
+    return bool(page) and bool(listed) and difflib.SequenceMatcher(None, page, listed).ratio() >= TITLE_LIKENESS
