@@ -21,7 +21,6 @@ from dataclasses import asdict
 from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -150,11 +149,6 @@ class FinewsSpider(Spider):
     @cached_property
     def feeds(self) -> dict[str, FeedSpec]:
         return {feed.name: feed for feed in self.config.feeds}
-
-    @cached_property
-    def allowed_domains(self) -> list[str]:  # type: ignore[override]
-        """The offsite policy (finews_crawler.offsite): the hosts of the configured bases."""
-        return sorted({urlsplit(base).hostname or base for base, _ in self.config.crawled_bases()})
 
     # -- start -----------------------------------------------------------------
 
