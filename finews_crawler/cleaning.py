@@ -414,10 +414,13 @@ def clean_text(text: str, limit: int = TITLE_LIMIT) -> str:
 def text_of_markup(text: str, limit: int) -> str:
     """A field the source fills with markup at times (a digest, a media name): its text only, as `clean_text`.
 
-    A digest becomes Hugo's `summary`, which Hugo renders as Markdown and
-    HTML on list pages and in RSS: no tag of the source may survive in it.
+    The result is plain text: tags dropped and entities read exactly once
+    (`&amp;lt;img&amp;gt;` is the text `&lt;img&gt;`, `&lt;img&gt;` the text
+    `<img>`), never markup again.  Where it lands escapes it for that place
+    (an excerpt as HTML, a Hugo summary as Markdown): no tag of the source
+    survives, whatever encoding it came in.
     """
-    if "<" in (text or ""):
+    if "<" in (text or "") or "&" in (text or ""):
         text = html.unescape(nh3.clean(text, tags=set(), strip_comments=True))
     return clean_text(text, limit)
 

@@ -30,13 +30,16 @@ def hugo_front_matter(post: PostSource) -> dict[str, Any]:
         "date": published_time(post).astimezone(BEIJING).isoformat(),
         "slug": post.info_code,
         "categories": [post.category],
-        "tags": list(post.tags),
+        # Hugo makes a page per term at /tags/{term}.html: the term is the category's safe slug, never the
+        # media's name (`a/../../b新闻` wrote outside public/tags/ or failed every build); the name is its title.
+        "tags": [post.category],
+        "tag": category_title(post),
         **security_facts(post),  # `stocks` and `sectors` are taxonomies in the shipped hugo.yaml
-        **post_facts(post, "summary"),
+        **post_facts(post),
     }
     # Hugo renders a front-matter summary as Markdown (list pages, RSS): a digest is text, so escape it.
-    if "summary" in front:
-        front["summary"] = escape_markdown(front["summary"])
+    if post.digest:
+        front["summary"] = escape_markdown(post.digest)
     return front
 
 

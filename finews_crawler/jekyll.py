@@ -7,6 +7,7 @@ written by PyYAML, so any title survives a round trip, and
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,9 +28,23 @@ class _FrontMatterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type
     """SafeDumper (libyaml's when present) that double-quotes (so escapes) strings with breaks or controls."""
 
 
+# Plain scalars some reader takes for something else than the string: YAML 1.1's booleans and nulls (y, n, on,
+# ~), numbers of YAML 1.1 or 1.2 (0o17, 0x1F, 1e3, 1_000, 12:30, .inf), the merge and value keys, and Ruby's
+# symbols (`:快讯`: Jekyll's safe loader refuses a post whose title reads as one). PyYAML, a YAML 1.1 writer,
+# leaves several of them plain; they are double-quoted, as is anything that starts with an indicator.
+_READ_AS_OTHER = re.compile(r"""
+    (?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL|=|<<)
+  | [-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?
+  | [-+]?0(?:[xX][0-9a-fA-F_]+|[oO][0-7_]+|[bB][01_]+)
+  | [-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+""", re.VERBOSE)
+_INDICATOR = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|\s$|: | #")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = '"' if _NEEDS_ESCAPES.search(value) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    """Double quotes wherever a plain scalar would not read back as this very string in Jekyll (Ruby) or Hugo."""
+    quote = _NEEDS_ESCAPES.search(value) or _INDICATOR.search(value) or _READ_AS_OTHER.fullmatch(value)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if quote else None)
 
 
 _FrontMatterDumper.add_representer(str, _represent_str)
@@ -90,12 +105,10 @@ def published_time(post: PostSource) -> datetime:
     return post.published
 
 
-def post_facts(post: PostSource, digest_key: str) -> dict[str, Any]:
-    """The fields every site builder's front matter ends with: source, infoCode, digest."""
+def post_facts(post: PostSource) -> dict[str, Any]:
+    """The fields every site builder's front matter ends with: source and infoCode (the digest is each one's own)."""
     facts: dict[str, Any] = {"source": post.source} if post.source else {}
     facts["info_code"] = post.info_code
-    if post.digest:
-        facts[digest_key] = post.digest
     return facts
 
 
@@ -116,7 +129,10 @@ def front_matter(post: PostSource) -> dict[str, Any]:
         "categories": post.category,
         "tags": list(post.tags),
         **security_facts(post),
-        **post_facts(post, "excerpt"),
+        **post_facts(post),
+        # Jekyll's excerpt is HTML (jekyll-feed writes it into the Atom feed inside CDATA): the digest is text,
+        # escaped, so no `<` or `]]>` of the source becomes markup or ends the CDATA section.
+        **({"excerpt": html.escape(post.digest, quote=False)} if post.digest else {}),
         "render_with_liquid": False,
     }
 

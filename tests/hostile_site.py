@@ -44,13 +44,20 @@ def _article(n: int, *, title: str = "", media: str = "证券时报", body: str 
 
 
 TITLES = ['"双引号"标题', "'单引号'标题", "标题: 冒号", "# 井号开头", "---", "第一行\n第二行", "[方括号]开头",
-          "*星号开头", "&符号与&amp;实体", "!感叹号开头", '<script>alert("t")</script>脚本标题', "{{ site.title }}"]
+          "*星号开头", "&符号与&amp;实体", "!感叹号开头", '<script>alert("t")</script>脚本标题', "{{ site.title }}",
+          # YAML: a Ruby symbol, YAML 1.1/1.2 special scalars, every indicator in first place
+          ":快讯", ":1", "::双冒号", "y", "n", "No", "on", "~", "null", "true", "0o17", "0x1F", "1e3", "1_000", "12:30",
+          ".inf", "=", "<<", "- 短横", "? 问号", "@at", "`反引号", "|竖线", ">大于", "%百分号", ",逗号", "{花括号}"]
 MEDIA = ["a/b 媒体", "..", "Media Name", "财经📈日报", "CNBC",
          "长" * 300,  # a file name too long for any file system, were it the slug
          "第一行\n\n[点我](javascript:alert(1))",  # a blank line would end Hugo's raw HTML block
-         "<b>粗体</b>媒体<script>alert(9)</script>", "媒体](javascript:alert(2)) [x"]
+         "<b>粗体</b>媒体<script>alert(9)</script>", "媒体](javascript:alert(2)) [x",
+         "a/../../../b", "tags/../../categories/../escape"]  # a name that would be a path
 DIGESTS = ["<img src=x onerror=alert(3)>摘要", "摘要\n\n[链接](javascript:alert(4))", "<script>alert(5)</script>",
-           "摘" * 6000]
+           "摘" * 6000,
+           # entity-encoded markup and the end of a CDATA section: text, never a tag in any feed
+           "]]>", "]]><img src=x onerror=alert(6)>摘要", "&lt;img src=x onerror=alert(7)&gt;摘要",
+           "&amp;lt;img src=x onerror=alert(8)&amp;gt;摘要", "&amp;#60;a href=javascript:alert(9)&amp;#62;链接"]
 GOOD_TIMES = ["2022年06月02日 10:18", "2022/6/2 10:19", "2022-06-02T10:20:00+08:00"]
 BAD_TIMES = ["0000-00-00 00:00:00", "2022-02-31 10:00:00"]
 

@@ -146,6 +146,12 @@ def test_hostile_names_and_digests_reach_posts_as_one_line_of_bounded_text(hosti
         assert rest.count("\n\n") == 2  # body, share link, back links: no name or digest adds a block
 
 
+def _shown_titles(site) -> set[str]:
+    """The titles the built post pages show their readers (each page's h1)."""
+    return {" ".join(lxml_html.fromstring(page.read_bytes()).xpath("string(//h1)").split())
+            for page in site.glob("[0-9]*/*/*/NW*.html")}
+
+
 @pytest.mark.jekyll
 def test_the_hostile_site_builds_with_jekyll_and_shows_every_post(hostile):
     _, _, _, _, posts, _, workdir = hostile
@@ -154,7 +160,9 @@ def test_the_hostile_site_builds_with_jekyll_and_shows_every_post(hostile):
     assert done.returncode == 0, done.stdout + done.stderr
     built = {page.stem for page in (workdir / "_site").glob("[0-9]*/*/*/NW*.html")}
     assert built == set(posts)
-    assert active_content(workdir / "_site") == []
+    assert active_content(workdir / "_site") == []  # every feed parses (a `]]>` would break it) and is inert
+    shown = _shown_titles(workdir / "_site")
+    assert {" ".join(title.split()) for title in TITLES} <= shown, {" ".join(t.split()) for t in TITLES} - shown
 
 
 @pytest.mark.hugo
@@ -169,4 +177,11 @@ def test_the_hostile_site_builds_with_hugo_and_shows_every_post(hostile, tmp_pat
     built = {page.stem for page in (tmp_path / "public").glob("[0-9]*/*/*/NW*.html")}
     assert built == set(posts)
     assert active_content(tmp_path / "public") == []
+    shown = _shown_titles(tmp_path / "public")
+    assert {" ".join(title.split()) for title in TITLES} <= shown, {" ".join(t.split()) for t in TITLES} - shown
+    # Every term page is a safe slug inside its taxonomy's folder; nothing is written beside public/.
+    for taxonomy in ("tags", "categories"):
+        assert all(re.fullmatch(r"[a-z0-9]+(\.(html|xml))?", page.name)
+                   for page in (tmp_path / "public" / taxonomy).iterdir()), taxonomy
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["hugo", "public"]
     shutil.rmtree(tmp_path / "public")

@@ -13,7 +13,8 @@ def test_front_matter_has_an_iso_date_with_the_beijing_offset_and_lists_for_taxo
     front, _ = split_post(render_hugo_post(SamplePost()))
     assert front["date"] == "2022-04-28T13:52:55+08:00"
     assert front["categories"] == ["zhongguoshichangjianguanxinwenwang"]
-    assert front["tags"] == ["中国市场监管新闻网新闻"]
+    assert front["tags"] == ["zhongguoshichangjianguanxinwenwang"]  # a term is a slug: Hugo makes a path of it
+    assert front["tag"] == "中国市场监管新闻网新闻"  # its name, the term page's title
     assert front["slug"] == front["info_code"] == "NW202204282363799455"
 
 

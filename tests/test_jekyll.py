@@ -1,3 +1,4 @@
+import html
 from dataclasses import replace
 from datetime import datetime
 
@@ -61,7 +62,8 @@ def test_property_front_matter_parses_back_to_the_same_values(title, source, dig
     text = render_post(post, SiteLinks())
     front = yaml.safe_load(text.split("---\n", 2)[1])
     assert front["title"] == title and front["source"] == source and front["tags"] == [f"{source}新闻"]
-    assert front.get("excerpt", "") == digest
+    assert html.unescape(front.get("excerpt", "")) == digest  # the excerpt is HTML: the digest's text, escaped
+    assert "<" not in front.get("excerpt", "") and "]]>" not in front.get("excerpt", "")
     assert front["render_with_liquid"] is False
     assert post_body(text.split("---\n", 2)[2]) == post.body
 
