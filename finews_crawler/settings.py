@@ -54,8 +54,11 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 
-# Only the web: no file://, ftp://, s3:// or data: URL is ever fetched, whatever a page or queue says.
-DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# Only the web: no file://, ftp://, s3:// or data: URL is ever fetched, whatever a page or queue says. HTTP(S)
+# answers have bounded headers (finews_crawler.download_handler), as DOWNLOAD_MAXSIZE bounds their bodies.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
+                     "http": "finews_crawler.download_handler.HeaderBoundedDownloadHandler",
+                     "https": "finews_crawler.download_handler.HeaderBoundedDownloadHandler"}
 
 # The remote-control extension (Scrapy 2.19) executes code; the telnet console too.
 REMOTE_CONTROL_ENABLED = False

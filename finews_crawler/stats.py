@@ -14,8 +14,8 @@ ARTICLES = "finews/articles/"
 POSTS = "finews/posts/"
 
 
-def count_drop(stats: StatsCollector, reason: str) -> None:
-    stats.inc_value(DROPPED + reason)
+def count_drop(stats: StatsCollector, reason: str, count: int = 1) -> None:
+    stats.inc_value(DROPPED + reason, count)
 
 
 def count_error(stats: StatsCollector, kind: str) -> None:

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import pprint
+import resource
 from pathlib import Path
 
 from scrapy import signals
@@ -60,6 +61,12 @@ def requests_line(stats: dict) -> str:
 
 CPU_CRAWL = "finews/cpu/crawl"
 CPU_HELPERS = "finews/cpu/helpers"
+PEAK_MEMORY = "finews/memory/peak_mb"
+
+
+def peak_memory() -> dict[str, float]:
+    """The crawl process's peak resident memory in MiB (Linux counts ru_maxrss in KiB), for the stats file."""
+    return {PEAK_MEMORY: round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
 def process_cpu() -> dict[str, float]:
@@ -165,8 +172,8 @@ class RunSummary:
 
     def spider_closed(self, reason: str) -> None:
         """Judge the run and keep its summary line; the crawl command logs it last (`log_summary`)."""
-        for key, seconds in process_cpu().items():
-            self.stats.set_value(key, seconds)
+        for key, value in {**process_cpu(), **peak_memory()}.items():
+            self.stats.set_value(key, value)
         stats = {**self.stats.get_stats(), "finish_reason": reason}
         failure = run_failure(stats)
         if failure:

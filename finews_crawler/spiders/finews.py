@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 from functools import cached_property
@@ -40,7 +41,7 @@ from ..signals import articles_dispatched
 from ..sources.articles import Endpoint, endpoints
 from ..sources.characters import printable
 from ..sources.feeds.kind import article_code
-from ..sources.feeds import FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
+from ..sources.feeds import FEED_MAXSIZE, PAGE_ITEMS_FACTOR, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
 from ..sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
 from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
 from ..storage import ArticleStore
@@ -197,7 +198,8 @@ class FinewsSpider(Spider):
             cb_kwargs={"feed": feed.name, "page": page},
             dont_filter=True,  # feeds are the roots of every run, resumed or not
             priority=10,
-            meta={"finews_local": True},  # distributed: the coordinator reads every feed page itself
+            # distributed: the coordinator reads every feed page itself
+            meta={"finews_local": True, "download_maxsize": FEED_MAXSIZE},
         )
 
     async def parse_feed(self, response: Response, feed: str, page: int) -> AsyncIterator[Request]:
@@ -217,13 +219,7 @@ class FinewsSpider(Spider):
             self._feed_ended(feed)
             return
         self.crawler.stats.inc_value(f"finews/feeds/pages/{feed}")
-        listed = []
-        for entry in entries(spec, items):
-            if isinstance(entry, Rejected):
-                count_drop(self.crawler.stats, entry.reason)
-                self.logger.warning("Dropped an item of feed %s page %d: %s", feed, page, entry.detail)
-            else:
-                listed.append(entry)
+        listed = self._listed(spec, page, items)
         codes = {entry.info_code for entry in listed}
         known = await self._known(codes)
         for entry in listed:
@@ -242,6 +238,28 @@ class FinewsSpider(Spider):
                  if code in self._pending and self._settled(self._pending[code])]
         for request in await self._dispatch(ready):
             yield request
+
+    def _listed(self, spec: FeedSpec, page: int, items: list[Any]) -> list[FeedEntry]:
+        """The page's usable entries: at most PAGE_ITEMS_FACTOR times the items asked for, and every
+        rejected item counted, logged as one line per reason and page."""
+        bound = PAGE_ITEMS_FACTOR * (spec.page_size or self.config.page_size)
+        if len(items) > bound:
+            count_error(self.crawler.stats, "oversize_page")
+            self.logger.warning("Feed %s page %d lists %d items for the %d asked: the first %d are read", spec.name,
+                                page, len(items), spec.page_size or self.config.page_size, bound)
+            items = items[:bound]
+        listed, rejected = [], defaultdict(list)
+        for entry in entries(spec, items):
+            if isinstance(entry, Rejected):
+                rejected[entry.reason].append(entry.detail)
+            else:
+                listed.append(entry)
+        for reason, details in rejected.items():
+            count_drop(self.crawler.stats, reason, len(details))
+            more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
+            self.logger.warning("Dropped %d item%s of feed %s page %d (%s): %s%s", len(details),
+                                "s" if len(details) > 1 else "", spec.name, page, reason, details[0], more)
+        return listed
 
     def _settled(self, entry: FeedEntry) -> bool:
         """Whether no later listing can change what an entry says: its feed named the media (which

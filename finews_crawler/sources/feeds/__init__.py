@@ -25,7 +25,7 @@ from .payload import FeedError, Refused, decode_payload, unwrap_jsonp
 from .roll import Roll
 from .search import Search
 
-__all__ = ["DEFAULT_FEEDS", "INFO_CODE", "KINDS", "TODAY_FEEDS", "FeedEntry", "FeedError", "FeedKind", "FeedSpec",
+__all__ = ["DEFAULT_FEEDS", "FEED_MAXSIZE", "INFO_CODE", "KINDS", "PAGE_ITEMS_FACTOR", "TODAY_FEEDS", "FeedEntry", "FeedError", "FeedKind", "FeedSpec",
            "NextPage", "Refused", "Rejected", "decode_payload", "entries", "unwrap_jsonp"]
 
 KINDS: dict[str, FeedKind] = {kind.name: kind for kind in (Roll(), Media(), Market(), Fast(), Column(), Search())}
@@ -153,6 +153,12 @@ class FeedEntry:
         """A copy as plain data (dataclasses.asdict's deep copy cost ~2 % of a crawl's CPU)."""
         return {**self.__dict__, "feeds": list(self.feeds), "stocks": list(self.stocks)}
 
+
+# A feed page is read up to this many times the items it was asked for; the rest is a counted anomaly (a
+# page of 150,000 items took the crawl to 925 MB). Its answer is at most FEED_MAXSIZE bytes (100 items
+# are ~100 KB): a larger one is cancelled like any page over DOWNLOAD_MAXSIZE.
+PAGE_ITEMS_FACTOR = 2
+FEED_MAXSIZE = 2 * 1024 * 1024
 
 # The longest a feed field is taken (the shared queue refuses longer, `distributed/serializer.py`).
 FIELD_LIMITS = {"title": 1000, "time": 64, "media": 300, "digest": 5000}
