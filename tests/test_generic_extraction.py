@@ -169,3 +169,15 @@ def test_a_refresh_never_lets_a_generic_guess_replace_a_stored_article(tmp_path,
         after = dict(connection.execute("select info_code, title || body from articles").fetchall())
     assert after[first.info_code] == before[first.info_code] and after[second.info_code] == before[second.info_code]
     assert stats.get("finews/articles/updated", 0) == 0, log[-3000:]
+
+
+@pytest.mark.parametrize("page_title", ["A股", "A", "A股_东方财富网", "三大指数", "A股三大指数集体收涨，沪指涨1%后回落"])
+def test_a_page_titled_by_a_fragment_of_the_listed_title_is_no_article(page_title):
+    page = SKELETON.format(title=page_title, time="", media="", body="<p>系统维护中，请稍后再试。给您带来的不便敬请谅解。</p>")
+    with pytest.raises(PageError, match="is not the listed title"):
+        generic_page(page, "A股三大指数集体收涨")
+
+
+def test_a_page_whose_whole_title_is_the_listed_one_is_the_article_spacing_and_site_suffix_aside():
+    page = SKELETON.format(title="A股三大指数 集体收涨 _ 东方财富网", time="", media="", body="<p>三大指数今日集体收涨。</p>")
+    assert generic_page(page, "A股三大指数集体收涨").title

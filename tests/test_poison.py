@@ -152,3 +152,18 @@ def test_a_crawl_of_poisoned_answers_stores_every_sibling_and_the_next_run_is_no
         assert set(rows) == STORED and not any("\x00" in value for value in rows.values())
         returncode, log, stats = run_crawl(tmp_path, settings_)
         assert stats.get("finews/articles/new", 0) == 0 and "finews/errors/database" not in stats, log[-3000:]
+
+
+class _Exploding(dict):
+    """An item whose every read fails: what no parser of ours foresaw."""
+
+    def get(self, key, default=None):
+        raise RuntimeError("boom")
+
+
+def test_an_item_whose_reading_fails_in_an_unforeseen_way_is_a_counted_drop_and_its_siblings_are_read(pages):
+    feed = FEEDS[1]
+    clean = list(pages[feed.name])
+    read = _read(feed, [clean[0], _Exploding(clean[1]), clean[2]])
+    assert read[0] == _read(feed, clean)[0] and read[2] == _read(feed, clean)[2]
+    assert read[1].reason == "bad_feed_item" and "RuntimeError: boom" in read[1].detail
