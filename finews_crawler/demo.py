@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from scrapy.settings import BaseSettings
 
-from .config import FinewsConfig
+from .config import FinewsConfig  # noqa: TC001 - the type of what demo_source yields
 from .replay.server import ReplayServer
 from .replay.site import DEFAULT_SITE_DIR, ReplaySite
 
@@ -38,4 +38,4 @@ def demo_source(settings: BaseSettings, config: FinewsConfig) -> Iterator[Finews
             settings.set(name, server.url, priority="cmdline")
         logger.info("No source configured (FINEWS_API_BASE): crawling the bundled replay site %s served from %s",
                     server.url, site_dir)
-        yield replace(FinewsConfig.from_settings(settings), feeds=config.feeds)  # with the -a stocks= watched
+        yield replace(config, api_base=server.url, share_base=server.url, search_base=server.url)

@@ -12,6 +12,7 @@ DROPPED = "finews/dropped/"
 ERRORS = "finews/errors/"
 ARTICLES = "finews/articles/"
 POSTS = "finews/posts/"
+FEEDS_IN_PART = "finews/feeds/read_in_part/"  # per feed: why its list was not read to where a run stops
 
 
 def count_drop(stats: StatsCollector, reason: str, count: int = 1) -> None:

@@ -16,7 +16,7 @@ from scrapy.statscollectors import StatsCollector
 from .config import FinewsConfig
 from .files import replace_text
 from .logs import SUMMARY
-from .stats import ARTICLES, DROPPED, ERRORS, POSTS, count_error, stored_count, with_prefix
+from .stats import ARTICLES, DROPPED, ERRORS, FEEDS_IN_PART, POSTS, count_error, stored_count, with_prefix
 
 logger = logging.getLogger("finews")
 
@@ -109,6 +109,19 @@ def template_change(stats: dict, share: float) -> str | None:
             f"needed the generic extractor ({generic}) or could not be read ({unread})")
 
 
+EXIT_READ_IN_PART = 5
+
+
+def read_in_part(stats: dict) -> str | None:
+    """Which feeds this run read only in part, and why (`feed (page 3: a page of items with no way to the next
+    one)`), or None: the run stored what it read, and the next one reads on from there."""
+    partial = with_prefix(stats, FEEDS_IN_PART)
+    if not partial:
+        return None
+    return ("feeds read only in part, the next run reads on from there: "
+            + ", ".join(f"{feed} ({why})" for feed, why in partial.items()))
+
+
 def log_summary(stats: dict) -> None:
     """The run's last lines: the summary (shown down to WARNING level) and, if so, why it failed."""
     if stats.get(SUMMARY_LINE):
@@ -117,6 +130,8 @@ def log_summary(stats: dict) -> None:
         logger.error("finews: the run failed: %s", stats[FAILED])
     if stats.get(TEMPLATE_CHANGED):
         logger.warning("finews: %s (exit status %d)", stats[TEMPLATE_CHANGED], EXIT_TEMPLATE_CHANGED)
+    if (partial := read_in_part(stats)) is not None:
+        logger.warning("finews: %s (exit status %d)", partial, EXIT_READ_IN_PART)
 
 
 # Error kinds that fail a run, and how the reason reads ({n}: the count).

@@ -121,8 +121,8 @@ def test_the_fast_list_pages_by_its_sort_end_as_digits_and_a_column_by_number(so
 
 @pytest.mark.parametrize("payload, message", [
     ({"code": "1", "data": None}, "data: null"),
-    ({"code": "0", "message": "fail", "data": {}}, "code='0'"),
-    ({"code": 1, "data": {"fastNewsList": []}}, "code=1"),
+    ({"code": "0", "message": "fail", "data": {}}, "no 'fastNewsList' list in the answer, code='0'"),
+    ({"code": 1, "data": {"fastList": []}}, "no 'fastNewsList' list"),
     ({"code": "1", "data": []}, "data is list"),
 ])
 def test_todays_answers_that_are_not_a_success_are_feed_errors(payload, message):

@@ -84,7 +84,7 @@ def test_the_fast_list_answering_data_null_is_one_counted_feed_error(tmp_path, r
     broken.respond = lambda path, query: null if path == "/comm/web/getFastNewsList" else replay_site.respond(path, query)
     with ReplayServer(broken) as server:
         returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, server.url))
-    assert returncode == 0, log[-2000:]
+    assert returncode == 5, log[-2000:]
     assert stats["finews/errors/feed"] == 1
     assert "Feed fast page 1 unreadable" in log and "data: null" in log
 

@@ -52,10 +52,12 @@ def test_a_refused_search_is_counted_and_reported_never_taken_for_no_news(tmp_pa
     assert expected and not any("media" in a.feeds for a in replay_site.articles if a.info_code in expected)
     with ReplayServer(replay(replay_site, refuse=True)) as server:
         returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, server.url))
-        assert returncode == 0, log[-3000:]
+        assert returncode == 5, log[-3000:]  # a list it could not read: the run says so
         assert stats["finews/refusals/search"] == 1 and not stats.get("finews/errors/feed")
         assert "Feed watch:BK0477 page 1 refused" in log and "counted as a refusal, not as no news" in log
-        assert "1 refused by the source (search=1)" in log.rstrip().splitlines()[-1]
+        summary = next(line for line in log.splitlines() if "SUMMARY" in line)
+        assert "1 refused by the source (search=1)" in summary
+        assert log.rstrip().splitlines()[-1].endswith("watch:BK0477 (page 1 refused) (exit status 5)")
         assert not set(_stored(tmp_path) if (tmp_path / "db.sqlite3").exists() else {}) & expected
         server.replace_site(replay(replay_site, refuse=False))  # the next run, when the source answers again
         returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, server.url))

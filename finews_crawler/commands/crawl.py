@@ -26,8 +26,8 @@ from ..config.options import closest
 from ..demo import demo_source
 from ..politeness import EXIT_REFUSED, REFUSED, profile
 from ..preflight import open_database, start_fault
-from ..spiders.finews import ARGUMENTS, spider_arguments, watched
-from ..summary import EXIT_TEMPLATE_CHANGED, FAILED, TEMPLATE_CHANGED, log_summary
+from ..spiders.finews import ARGUMENTS, spider_arguments
+from ..summary import EXIT_READ_IN_PART, EXIT_TEMPLATE_CHANGED, FAILED, TEMPLATE_CHANGED, log_summary, read_in_part
 
 HELP = """Run a spider: `scrapy crawl finews` mirrors the configured source (with none, the bundled demo site).
 
@@ -58,7 +58,7 @@ class Command(ConfiguredCommand, ScrapyCrawl):
         self._check_spider(args)
         config = finews_config(self.settings)
         try:
-            config = config.watching(watched(spider_arguments(opts.spargs)))
+            config = config.with_arguments(spider_arguments(opts.spargs))
             profile(config)
         except ConfigError as exc:
             usage_error(str(exc))
@@ -114,3 +114,5 @@ class Command(ConfiguredCommand, ScrapyCrawl):
             self.exitcode = EXIT_TEMPLATE_CHANGED
         elif self.crawler_process.bootstrap_failed or stats.get(FAILED):
             self.exitcode = 1
+        elif read_in_part(stats) is not None:
+            self.exitcode = EXIT_READ_IN_PART

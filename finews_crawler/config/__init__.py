@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
-from datetime import timedelta
+from datetime import datetime, timedelta
 from ipaddress import ip_address
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -166,6 +166,9 @@ class FinewsConfig:
     search_page_size: int = 10
     search_headers: tuple[tuple[str, str], ...] = ()
     search_options: tuple[tuple[str, str], ...] = ()
+    headers: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # per endpoint kind
+    since: datetime | None = None  # a backfill's window: articles published in [since, until)
+    until: datetime | None = None
     site_url: str = ""  # the built site's public address: absolute links in feeds and pages
     stats_file: Path | None = None  # every run's stats as JSON
 
@@ -175,13 +178,27 @@ class FinewsConfig:
 
         Components call this in `from_crawler` (built after the add-ons); the
         spider, which Scrapy builds before them, calls it when the crawl starts.
-        The spider's `-a stocks=` join the watch-list here.
+        The spider's arguments (`-a stocks=`, `since=`, `until=`) join it here.
         """
         config = _BUILT.get(crawler)
         if config is None:
-            config = _BUILT[crawler] = cls.from_settings(crawler.settings).watching(
-                getattr(crawler.spider, "stocks", ()))
+            config = cls.from_settings(crawler.settings).with_arguments(getattr(crawler.spider, "arguments", {}))
+            _BUILT[crawler] = config
         return config
+
+    def with_arguments(self, arguments: Mapping[str, Any]) -> FinewsConfig:
+        """This configuration with the spider's arguments: `stocks` join the watch-list, `since`/`until` set the
+        backfill window (already parsed: `spiders.finews.spider_arguments`)."""
+        config = self.watching(tuple(arguments.get("stocks", ())))
+        window = {name: arguments[name] for name in ("since", "until") if arguments.get(name)}
+        return replace(config, **window) if window else config
+
+    @property
+    def backfill(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    def in_window(self, published: datetime) -> bool:
+        return (self.since is None or published >= self.since) and (self.until is None or published < self.until)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
@@ -227,6 +244,9 @@ class FinewsConfig:
             watch=get("FINEWS_WATCH"),
             template_change_share=get("FINEWS_TEMPLATE_CHANGE_SHARE"),
             site_url=get("FINEWS_SITE_URL"),
+            headers=get("FINEWS_HEADERS"),
+            since=get("FINEWS_SINCE"),
+            until=get("FINEWS_UNTIL"),
             stats_file=get("FINEWS_STATS_FILE"),
         ).watching()
 
@@ -234,6 +254,10 @@ class FinewsConfig:
     def links_base(self) -> str:
         """Where the posts' back links point: FINEWS_SITE_BASE, else the site's public address, else root-relative."""
         return self.site_base or self.site_url
+
+    def headers_for(self, kind: str, own: Mapping[str, str] | tuple[tuple[str, str], ...]) -> dict[str, str]:
+        """The headers a request of an endpoint kind sends: what its own web page sends, then FINEWS_HEADERS."""
+        return {**dict(own), **dict(self.headers.get(kind, ()))}
 
     def feed_base(self, feed: FeedSpec) -> str:
         """The base a feed is read from: today's lists from the list base, the search from the search base,

@@ -19,11 +19,15 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from dateutil.parser import isoparse
+
 from scrapy.settings import BaseSettings, default_settings
 
+from ..dates import BEIJING
 from ..securities import NAME as security_name
 from ..sources.feeds import DEFAULT_FEEDS, FeedSpec
 
@@ -263,6 +267,33 @@ def text_map(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple((k, v) for k, v in mapping.items())
 
 
+@expecting("a mapping of endpoint kinds (fast, column, page, …) to mappings of header names to text")
+def headers_by_kind(value: Any) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Request headers per endpoint kind, over the ones its own web page sends."""
+    mapping = _mapping(value)
+    try:
+        return {str(kind): text_map(headers) for kind, headers in mapping.items()}
+    except Expected:
+        raise Expected(headers_by_kind.expects) from None  # type: ignore[attr-defined]
+
+
+@expecting("a date or date-time such as 2026-11-01 or 2026-11-15T12:00 (Beijing time unless it names a zone)")
+def moment(value: Any) -> datetime | None:
+    """A backfill bound: ISO 8601, Beijing time unless the text names a zone."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=BEIJING)
+    if isinstance(value, date):  # a YAML date
+        return datetime(value.year, value.month, value.day, tzinfo=BEIJING)
+    value = text(value)
+    if not value:
+        return None
+    try:
+        parsed = isoparse(value)
+    except ValueError:
+        raise Expected(moment.expects) from None  # type: ignore[attr-defined]
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=BEIJING)
+
+
 @expecting("letters, digits and - _ . : only")
 def prefix(value: Any) -> str:
     value = text(value) or "finews"
@@ -337,6 +368,10 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
          "securities whose per-stock search is read besides the feeds (`[600519, 00700.HK, BK0477]`; also "
          "`-a stocks=`)"),
         ("FINEWS_SEARCH_PAGE_SIZE", integer(1, 100), "search_page_size", 10, "items per search page"),
+        ("FINEWS_HEADERS", headers_by_kind, "headers", {},
+         "request headers per endpoint kind (fast, column, page), over those its own web page sends (the fast "
+         "list's `Referer: https://kuaixun.eastmoney.com/`, as every public client sends it); the search's are "
+         "`search_headers`"),
         ("FINEWS_SEARCH_HEADERS", text_map, "search_headers",
          {"Referer": "https://so.eastmoney.com/", "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"},
          "headers the search request sends besides the user agent (the live endpoint refuses requests that do "
@@ -344,6 +379,12 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
         ("FINEWS_SEARCH_OPTIONS", text_map, "search_options", {},
          "options of the search request over its defaults (searchScope, sort; preTag/postTag empty: no "
          "highlighting)"),
+        ("FINEWS_SINCE", moment, "since", "",
+         "backfill: store only articles published at or after this time (also `-a since=`); lists are paged back "
+         "to it, past pages of known articles"),
+        ("FINEWS_UNTIL", moment, "until", "",
+         "backfill: store only articles published before this time (also `-a until=`); the fast list's cursor "
+         "starts there"),
         ("FINEWS_REFRESH", boolean, "refresh", False, "fetch known (and gone) articles again; changed ones are updated"),
         ("FINEWS_REFRESH_MAX_AGE", number(0), "refresh_max_age", 0,
          "hours; > 0: fetch a known article again once it was last checked this long ago"),

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from .site import DEFAULT_SITE_DIR, ReplaySite
+from .today import SHAPES
 
 logger = logging.getLogger(__name__)
 
@@ -286,8 +287,13 @@ def main(argv: list[str] | None = None) -> None:
                         "10 connections, 5 requests a second or 200 a minute)")
     parser.add_argument("--refuse-search", action="store_true", help="answer the per-stock search as the live "
                         "source does when it refuses (HTTP 200, no article list)")
+    parser.add_argument("--shapes", default="", help="serve today's lists in these shapes of other clients' fixtures "
+                        f"(comma-separated, or all: {', '.join(sorted(SHAPES))})")
     args = parser.parse_args(argv)
-    site = replace(ReplaySite.load(args.site, scale=args.scale), refuse_search=args.refuse_search)
+    shapes = SHAPES if args.shapes == "all" else frozenset(filter(None, args.shapes.split(",")))
+    if shapes - SHAPES:
+        parser.error(f"unknown shapes {', '.join(sorted(shapes - SHAPES))} (known: {', '.join(sorted(SHAPES))})")
+    site = replace(ReplaySite.load(args.site, scale=args.scale), refuse_search=args.refuse_search, shapes=shapes)
     server = ReplayServer(site, port=args.port, latency=args.latency, ban=Ban() if args.ban else None)
     print(f"finews replay site at {server.url} ({len(site.articles)} articles)", flush=True)
     server.serve_forever()

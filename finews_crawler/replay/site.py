@@ -131,6 +131,7 @@ class ReplaySite:
     # "share:{infoCode}", "text:{infoCode}" or "feed:{feed}:{page}" -> Response.
     overrides: dict[str, Response] = field(default_factory=dict)
     refuse_search: bool = False  # the live search's refusal: HTTP 200 with no article list
+    shapes: frozenset[str] = frozenset()  # today's lists in the shapes of §6a (`today.SHAPES`)
     by_code: dict[str, ReplayArticle] = field(init=False)
     by_digits: dict[str, ReplayArticle] = field(init=False)  # today's 18-digit code -> article
     feeds: dict[str, list[ReplayArticle]] = field(init=False)
@@ -177,9 +178,10 @@ class ReplaySite:
         elif path == "/NewsData/GetNewsText.do":
             return self.text_api(query.get("id", ""))
         elif path == "/comm/web/getFastNewsList":
-            return _json(200, today.fast_news(self.articles, query), "fast", query.get("callback") or None)
+            return _json(200, today.fast_news(self.articles, query, self.shapes), "fast", query.get("callback") or None)
         elif path == "/comm/web/getNewsByColumns":
-            return _json(200, today.column_list(self.articles, query), "column", query.get("callback") or None)
+            return _json(200, today.column_list(self.articles, query, self.shapes), "column",
+                         query.get("callback") or None)
         elif path == "/search/jsonp":
             return _json(200, today.search(self.articles, query, self.refuse_search), "search", query.get("cb") or None)
         elif (page := _TODAY_PAGE.fullmatch(path)) is not None:

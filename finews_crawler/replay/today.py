@@ -89,21 +89,53 @@ def _page_size(query: dict[str, str], key: str, default: int) -> int:
         return default
 
 
-def fast_news(articles: Iterable[ReplayArticle], query: dict[str, str]) -> dict[str, Any]:
+# The shapes other public clients' fixtures show today's lists in (SOURCE-SITE.md §6a), served on demand
+# (`ReplaySite.shapes`, `--shapes` of the server): each one a way a crawler could end a feed in silence.
+SHAPES = frozenset({
+    "page_cap",        # the server answers at most 10 items a page, whatever was asked
+    "no_sort_end",     # no data.sortEnd: clients page on with the last item's realSort
+    "ms_real_sort",    # every other realSort in milliseconds (13 digits) among the 16-digit ones
+    "twice",           # a page's first item listed again at its end
+    "empty_titles",    # every third fast item with "title": "" (the headline is in the summary's 【…】)
+    "bare_columns",    # column answers with neither code nor message, only data.list and its counters
+})
+# Not a shape any client has seen, but what a crawler must notice: items with neither sortEnd nor realSort.
+NO_CURSOR = "no_cursor"
+PAGE_CAP = 10
+
+
+def _served_size(query: dict[str, str], key: str, default: int, shapes: frozenset[str]) -> int:
+    size = _page_size(query, key, default)
+    return min(size, PAGE_CAP) if "page_cap" in shapes else size
+
+
+def fast_news(articles: Iterable[ReplayArticle], query: dict[str, str],
+              shapes: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The 7×24 list: newest first, older than `sortEnd` when it is given; `data: null` without the cursor."""
     if "sortEnd" not in query or "req_trace" not in query or query.get("fastColumn", FAST_COLUMN) != FAST_COLUMN:
         return {"req_trace": query.get("req_trace", ""), "code": "1", "message": "success", "data": None}
     listed = sorted((a for a in articles if "roll" in a.feeds and a.showtime), key=real_sort, reverse=True)
     if query["sortEnd"]:
-        listed = [a for a in listed if int(real_sort(a)) < int(query["sortEnd"] or 0)]
-    page = listed[:_page_size(query, "pageSize", 50)]
-    items = [{"code": code_of(a), "title": a.title, "summary": f"【{a.title}】{a.digest}", "showTime": a.showtime,
-              "stockList": stock_list(a), "image": [], "titleColor": 0, "realSort": real_sort(a)} for a in page]
-    return {"req_trace": query["req_trace"], "code": "1", "message": "success",
-            "data": {"sortEnd": items[-1]["realSort"] if items else "", "total": len(listed), "fastNewsList": items}}
+        cursor = int(query["sortEnd"])
+        cursor = cursor * 1000 + 999 if len(query["sortEnd"]) == 13 else cursor  # milliseconds, as some send
+        listed = [a for a in listed if int(real_sort(a)) < cursor]
+    page = listed[:_served_size(query, "pageSize", 50, shapes)]
+    items = [{"code": code_of(a), "title": "" if "empty_titles" in shapes and n % 3 == 1 else a.title,
+              "summary": f"【{a.title}】{a.digest}", "showTime": a.showtime, "stockList": stock_list(a), "image": [],
+              "titleColor": 0, "realSort": real_sort(a)[:13] if "ms_real_sort" in shapes and n % 2 else real_sort(a)}
+             for n, a in enumerate(page)]
+    if "twice" in shapes and items:
+        items.append(dict(items[0]))
+    if NO_CURSOR in shapes:
+        items = [{key: value for key, value in item.items() if key != "realSort"} for item in items]
+    data: dict[str, Any] = {"total": len(listed), "fastNewsList": items}
+    if "no_sort_end" not in shapes and NO_CURSOR not in shapes:
+        data["sortEnd"] = items[-1]["realSort"] if items else ""
+    return {"req_trace": query["req_trace"], "code": "1", "message": "success", "data": data}
 
 
-def column_list(articles: Iterable[ReplayArticle], query: dict[str, str]) -> dict[str, Any]:
+def column_list(articles: Iterable[ReplayArticle], query: dict[str, str],
+                shapes: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Column 1207: the media-named articles, newest first, paged by `page_index`."""
     listed = [] if query.get("column") != COLUMN else sorted(
         (a for a in articles if a.media and a.showtime and any(f != "roll" for f in a.feeds)),
@@ -112,11 +144,15 @@ def column_list(articles: Iterable[ReplayArticle], query: dict[str, str]) -> dic
         index = max(1, int(query.get("page_index", "1")))
     except ValueError:
         index = 1
-    size = _page_size(query, "page_size", 20)
+    size = _served_size(query, "page_size", 20, shapes)
     page = listed[(index - 1) * size: index * size]
     items = [{"code": code_of(a), "showTime": a.showtime, "title": a.title, "summary": a.digest,
               "mediaName": a.media, "image": "", "url": "",
               "uniqueUrl": f"http://finance.eastmoney.com/a/{code_of(a)}.html"} for a in page]
+    if "twice" in shapes and items:
+        items.append(dict(items[0]))
+    if "bare_columns" in shapes:  # sic: totle_hits, as the source spells it
+        return {"data": {"list": items, "page_index": index, "page_size": size, "totle_hits": len(listed)}}
     return {"code": "1", "message": "success", "data": {"list": items}}
 
 

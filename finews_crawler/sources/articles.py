@@ -40,6 +40,9 @@ class Endpoint:
     read: Callable[[str], PageFields]
     page: bool = True
     missing_without_body: bool = False
+    # What the source's own site sends asking for it (FINEWS_HEADERS["page"] adds to them): a reader comes
+    # to an article from the source's lists.
+    headers: tuple[tuple[str, str], ...] = (("Referer", "https://finance.eastmoney.com/"),)
 
 
 def endpoints(bases: Bases, info_code: str) -> list[Endpoint]:

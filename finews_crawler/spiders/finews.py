@@ -36,14 +36,15 @@ from ..config import ConfigError, FinewsConfig
 from ..dates import parse_beijing_time
 from ..items import Article
 from ..offsite import OffsiteRequest
-from ..config.options import Expected, closest, securities
+from ..config.options import Expected, closest, moment, securities
 from ..signals import articles_dispatched
 from ..sources.articles import Endpoint, endpoints
 from ..sources.characters import printable
 from ..sources.feeds.kind import article_code
+from ..sources.feeds.paging import IN_PART, paging_end
 from ..sources.feeds import FEED_MAXSIZE, PAGE_ITEMS_FACTOR, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
 from ..sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
-from ..stats import RETRYABLE_DROPS, count_drop, count_error, drop_reason
+from ..stats import FEEDS_IN_PART, RETRYABLE_DROPS, count_drop, count_error, drop_reason
 from ..storage import ArticleStore
 from ..workers import OverBudget, WorkerDied, WorkerPool
 
@@ -78,20 +79,31 @@ def _read_feed_page(spec: FeedSpec, page: int, payload: dict[str, Any]) -> tuple
 # The spider's `-a` arguments, and what each means.
 ARGUMENTS = {"infocodes": "comma-separated article codes to fetch instead of reading the feeds "
                           "(NW202204282363799455, or today's 18 digits 202204282363799455)",
-             "stocks": "comma-separated securities (600519, 00700.HK, BK0477) whose per-stock search is read too"}
+             "stocks": "comma-separated securities (600519, 00700.HK, BK0477) whose per-stock search is read too",
+             "since": "backfill: only articles published at or after this date or time (2026-11-01; Beijing time "
+                      "unless it names a zone)",
+             "until": "backfill: only articles published before this date or time (2026-11-15T12:00)"}
 
 
 def spider_arguments(given: dict[str, Any]) -> dict[str, Any]:
-    """Check `-a` arguments: an unknown name names the closest known one; an empty or bad value is an error."""
+    """The `-a` arguments, parsed: codes, securities, the backfill window. An unknown name names the closest
+    known one; an empty or bad value is a ConfigError."""
     for name, value in given.items():
         if name not in ARGUMENTS:
             raise ConfigError(f"unknown spider argument -a {name}{closest(name, ARGUMENTS)} "
                               f"(known: {', '.join(f'{k}: {v}' for k, v in ARGUMENTS.items())})")
         if not str(value).strip(" ,"):
             raise ConfigError(f"-a {name}= is empty: name at least one, or leave the argument out")
-    watched(given)
-    requested(given)
-    return given
+    parsed: dict[str, Any] = {"infocodes": requested(given), "stocks": watched(given)}
+    for name in ("since", "until"):
+        try:
+            parsed[name] = moment(given.get(name, ""))
+        except Expected as exc:
+            raise ConfigError(f"-a {name}={given[name]!r}: expected {exc}") from None
+    if parsed["since"] and parsed["until"] and parsed["since"] >= parsed["until"]:
+        raise ConfigError(f"-a since= ({parsed['since']:%Y-%m-%d %H:%M %z}) is not before -a until= "
+                          f"({parsed['until']:%Y-%m-%d %H:%M %z}): the window is empty")
+    return parsed
 
 
 def requested(given: dict[str, Any]) -> list[str]:
@@ -119,10 +131,11 @@ def watched(given: dict[str, Any]) -> tuple[str, ...]:
 class FinewsSpider(Spider):
     name = "finews"
 
-    def __init__(self, *args: Any, infocodes: str = "", stocks: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        given = {name: kwargs.pop(name) for name in ARGUMENTS if name in kwargs}
         super().__init__(*args, **kwargs)
-        self.stocks = watched({"stocks": stocks})
-        self.only_codes = requested({"infocodes": infocodes})
+        self.arguments = spider_arguments(given)  # the configuration takes stocks and the window from here
+        self.only_codes = self.arguments["infocodes"]
         self.feeds_done = False  # every feed page read: what is queued now is all there is
         self._pending: dict[str, FeedEntry] = {}  # listed, not yet settled: held until `_settled`
         self._paging: set[str] = set()  # feeds whose paging has not ended
@@ -190,19 +203,22 @@ class FinewsSpider(Spider):
     # -- feeds -----------------------------------------------------------------
 
     def _feed_request(self, feed: FeedSpec, page: int, cursor: str = "") -> Request:
+        """A feed page's request; a backfill's first page of a cursor-paged list starts at its window's end."""
+        if page == 1 and not cursor and self.config.until is not None and feed.kind == "fast":
+            cursor = str(int(self.config.until.timestamp()) * 10**6)  # a realSort: Unix seconds, six digits
         return Request(
             feed.url(self.config.feed_base(feed), page, feed.page_size or self.config.page_size, cursor),
-            headers=dict(feed.headers) or None,
+            headers={**self.config.headers_for(feed.kind, feed.endpoint.headers), **dict(feed.headers)} or None,
             callback=self.parse_feed,
             errback=self.feed_failed,
-            cb_kwargs={"feed": feed.name, "page": page},
+            cb_kwargs={"feed": feed.name, "page": page, "cursor": cursor},
             dont_filter=True,  # feeds are the roots of every run, resumed or not
             priority=10,
             # distributed: the coordinator reads every feed page itself
             meta={"finews_local": True, "download_maxsize": FEED_MAXSIZE},
         )
 
-    async def parse_feed(self, response: Response, feed: str, page: int) -> AsyncIterator[Request]:
+    async def parse_feed(self, response: Response, feed: str, page: int, cursor: str = "") -> AsyncIterator[Request]:
         spec = self.feeds[feed]
         try:
             payload = decode_payload(response.text if isinstance(response, TextResponse)
@@ -216,10 +232,11 @@ class FinewsSpider(Spider):
             else:
                 count_error(self.crawler.stats, "feed")
                 self.logger.error("Feed %s page %d unreadable (%s): %s", feed, page, response.url, exc)
+            self._read_in_part(feed, f"page {page} {'refused' if exc.refusal else 'unreadable'}")
             self._feed_ended(feed)
             return
         self.crawler.stats.inc_value(f"finews/feeds/pages/{feed}")
-        listed = self._listed(spec, page, items)
+        listed, past_window = self._windowed(self._listed(spec, page, items))
         codes = {entry.info_code for entry in listed}
         known = await self._known(codes)
         for entry in listed:
@@ -227,17 +244,42 @@ class FinewsSpider(Spider):
                 self._skip(entry.info_code)
             else:
                 self._collect(entry)
-        all_known = bool(codes) and known == codes and feed not in self._deep
-        if items and page < self.config.max_pages and not all_known and following is not None:
+        # A backfill reads past known pages: the window lies behind them.
+        all_known = bool(codes) and known == codes and feed not in self._deep and not self.config.backfill
+        end = paging_end(items=len(items), all_known=all_known, past_window=past_window, page=page,
+                         max_pages=self.config.max_pages, following=following, cursor=cursor)
+        if end is None:
+            assert following is not None
             await self._wait_for_room()
             yield self._feed_request(spec, following.page, following.cursor)
         else:
             self._feed_ended(feed)
-            await self._paged_through(feed)
+            if end in IN_PART:
+                count_error(self.crawler.stats, "feed_anomaly")
+                self.logger.error("Feed %s page %d (%s) ends in %s: the list was read only in part; the next run "
+                                  "reads on from there", feed, page, response.url, end)
+                self._read_in_part(feed, f"page {page}: {end}")
+            else:
+                await self._paged_through(feed)
         ready = [self._pending.pop(code) for code in codes - known
                  if code in self._pending and self._settled(self._pending[code])]
         for request in await self._dispatch(ready):
             yield request
+
+    def _windowed(self, listed: list[FeedEntry]) -> tuple[list[FeedEntry], bool]:
+        """(the entries in the backfill window, whether the page lies wholly before its start)."""
+        if not self.config.backfill:
+            return listed, False
+        times = {entry.info_code: parse_beijing_time(entry.time) for entry in listed}
+        inside = [entry for entry in listed if self.config.in_window(times[entry.info_code])]  # type: ignore[arg-type]
+        if len(inside) < len(listed):
+            self.crawler.stats.inc_value("finews/feeds/outside_window", len(listed) - len(inside))
+        since = self.config.since
+        return inside, bool(listed) and since is not None and all(times[e.info_code] < since for e in listed)
+
+    def _read_in_part(self, feed: str, why: str) -> None:
+        """The feed's list was not read to where a run stops: the run's status says so (exit 5)."""
+        self.crawler.stats.set_value(f"{FEEDS_IN_PART}{feed}", why)
 
     def _listed(self, spec: FeedSpec, page: int, items: list[Any]) -> list[FeedEntry]:
         """The page's usable entries: at most PAGE_ITEMS_FACTOR times the items asked for, and every
@@ -315,9 +357,10 @@ class FinewsSpider(Spider):
     def feed_failed(self, failure: Failure) -> None:
         count_error(self.crawler.stats, "feed")
         request = failure.request  # type: ignore[attr-defined]
-        self.logger.error("Feed %s page %s failed (%s): %s", request.cb_kwargs.get("feed"),
-                          request.cb_kwargs.get("page"), request.url, failure.getErrorMessage())
-        self._feed_ended(request.cb_kwargs.get("feed"))
+        feed, page = request.cb_kwargs.get("feed"), request.cb_kwargs.get("page")
+        self.logger.error("Feed %s page %s failed (%s): %s", feed, page, request.url, failure.getErrorMessage())
+        self._read_in_part(feed, f"page {page} failed")
+        self._feed_ended(feed)
 
     async def _resume_paging(self) -> None:
         """Feeds an earlier run did not read to their end (killed, or the feed failed): their unread
@@ -419,6 +462,7 @@ class FinewsSpider(Spider):
         """The request for endpoint `step` of an article; `shell`: what its earlier page said, without a body."""
         endpoint = endpoints(self.config.bases(), entry["info_code"])[step]
         return Request(endpoint.url, callback=self.parse_article, errback=self.article_failed,
+                       headers=self.config.headers_for("page", endpoint.headers),
                        cb_kwargs={"entry": entry, "step": step, "shell": asdict(shell) if shell else None},
                        meta={"finews_local": True} if step else {})  # distributed: a fallback stays here
 

@@ -37,7 +37,7 @@ MAX_STOCKS = 50
 KEYWORD = re.compile(r"^[A-Za-z0-9]{1,12}$", re.ASCII)
 
 # The roll feed's digest starts with the title in 【】.
-_DIGEST_TITLE = re.compile(r"^\s*【[^】]*】\s*")
+_DIGEST_TITLE = re.compile(r"^\s*【([^】]*)】\s*")
 
 
 @dataclass(frozen=True)
@@ -204,9 +204,11 @@ def _entry(feed: FeedSpec, item: Any) -> FeedEntry | Rejected:
         # The contract: an item with an empty or unparsable time is invalid.
         return Rejected("no_time", f"{code}: no parsable time ({time!r})")
     digest = _text(item.get(keys.digest), "digest") if keys.digest else ""
+    headline = _DIGEST_TITLE.match(digest)
     return FeedEntry(
         info_code=code,
-        title=_text(item.get("title"), "title"),
+        # An empty title (§6a): the headline the summary opens with (`【…】`); else the article page's.
+        title=_text(item.get("title"), "title") or (headline.group(1).strip() if headline else ""),
         time=time,
         media=_text(item.get(keys.media), "media") if keys.media else "",
         digest=_DIGEST_TITLE.sub("", digest),

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 class Column(TodayKind):
     name = "column"
     keys = Keys(items="list", code="code", time="showTime", media="mediaName", digest="summary")
+    headers = {"Referer": "https://finance.eastmoney.com/"}
 
     def url(self, spec: FeedSpec, base: str, page: int, count: int, cursor: str) -> str:
         query = {"client": "web", "biz": "web_news_col", "column": spec.column, "order": 1, "needInteractData": 0,

@@ -53,6 +53,8 @@ class NextPage:
 class FeedKind:
     """One list endpoint of the source; subclasses are the kinds."""
 
+    # The headers the kind's own web page sends with its requests (FINEWS_HEADERS adds to them).
+    headers: ClassVar[Mapping[str, str]] = {}
     name: ClassVar[str]
     base: ClassVar[str]  # the configured base it is read from: "api" (2021 feeds), "list" or "search" (today's)
     keys: ClassVar[Keys]
@@ -99,20 +101,26 @@ class LegacyKind(FeedKind):
 
 
 class TodayKind(FeedKind):
-    """Today's lists (SOURCE-SITE.md §6): `code: "1"` and a `data` object, 18-digit codes."""
+    """Today's lists (SOURCE-SITE.md §6): a `data` object holding the item list, 18-digit codes.
+
+    An answer is judged by its list, not its `code`: clients' fixtures show
+    `"1"`, `0`, `"0"` and no code at all beside a list (§6a).  An answer
+    without its list is never "no news": a FeedError says what it held.
+    """
 
     base = "list"
     needs = ("column",)
 
     def data(self, payload: Mapping[str, Any]) -> Mapping[str, Any]:
-        if payload.get("code") != "1":
-            raise FeedError(f"code={payload.get('code')!r} ({payload.get('message', '')!s:.80})")
         data = payload.get("data")
+        if isinstance(data, Mapping) and isinstance(data.get(self.keys.items), list):
+            return data
+        said = f"code={payload.get('code')!r} ({payload.get('message', '')!s:.80})"
         if data is None:
-            raise FeedError("data: null (the source wants sortEnd and req_trace)")
+            raise FeedError(f"data: null, {said} (the source wants sortEnd and req_trace)")
         if not isinstance(data, Mapping):
-            raise FeedError(f"data is {type(data).__name__}, not an object")
-        return data
+            raise FeedError(f"data is {type(data).__name__}, not an object, {said}")
+        raise FeedError(f"no {self.keys.items!r} list in the answer, {said}")
 
     def code(self, raw: str) -> str:
         return article_code(raw) or raw  # one article across generations, one row (a bad code is rejected later)
