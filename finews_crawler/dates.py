@@ -71,6 +71,25 @@ def parse_beijing_time(text: str | None, now: datetime | None = None) -> datetim
     return None if ahead > MAX_AHEAD else moment
 
 
+# A page's time is to the minute: within this, two times of one article agree.
+PAGE_PRECISION = timedelta(minutes=1)
+
+
+def settled_time(listed: datetime | None, page: datetime | None, stored: datetime | None) -> datetime | None:
+    """The time an article is filed under: the feed's (it has seconds), else its page's.
+
+    A stored article's time moves only within the page's precision, unless
+    the page agrees with the new time: a feed that re-lists an article under
+    another time (a mistake, a hostile answer) does not re-date its post.
+    """
+    chosen = listed or page
+    if stored is None or chosen is None or abs(chosen - stored) <= PAGE_PRECISION:
+        return chosen
+    if page is not None and abs(page - chosen) <= PAGE_PRECISION:
+        return chosen
+    return stored
+
+
 def format_post_date(moment: datetime) -> str:
     """`YYYY-MM-DD HH:MM:SS +0800`, the front-matter date the original site used."""
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S +0800")

@@ -61,3 +61,16 @@ def test_a_time_within_a_day_ahead_is_kept_for_clock_skew():
 @pytest.mark.parametrize("text", ["2022年02月30日 10:00", "2022年13月01日", "2022年04月28日 25:00", "1969年12月31日"])
 def test_impossible_cjk_dates_are_none(text):
     assert parse_beijing_time(text) is None
+
+
+def test_a_stored_time_moves_only_within_the_pages_precision_unless_the_page_agrees():
+    from finews_crawler.dates import settled_time
+
+    stored = datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING)
+    later = datetime(2022, 5, 28, 9, 0, 0, tzinfo=BEIJING)
+    seconds = datetime(2022, 4, 28, 13, 52, 59, tzinfo=BEIJING)
+    assert settled_time(later, None, stored) == stored  # a feed re-dating it alone does not move it
+    assert settled_time(later, stored, stored) == stored  # nor with a page that still shows the old time
+    assert settled_time(later, later.replace(second=0), stored) == later  # the page agrees: it moves
+    assert settled_time(seconds, None, stored) == seconds  # within the page's minute: the feed's seconds win
+    assert settled_time(later, None, None) == later and settled_time(None, later, None) == later

@@ -146,3 +146,38 @@ def test_a_feed_a_killed_run_left_part_read_is_read_past_its_known_pages_by_the_
     assert unseen <= _stored(tmp_path) and stats["finews/articles/new"] == len(unseen)
     with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
         assert connection.execute("select count(*) from paging").fetchone() == (0,)
+
+
+def test_a_refresh_re_dating_a_stored_article_moves_it_only_when_its_page_agrees(tmp_path, replay_site):
+    """A feed that re-lists a stored article under another time does not re-date its post (a post dated in the
+    future is one Jekyll hides); when the article's own page shows the new time too, it moves."""
+    import sqlite3
+    from dataclasses import replace as replaced
+
+    from conftest import run_crawl
+    from finews_crawler.replay.server import ReplayServer
+
+    article = next(a for a in replay_site.articles if a.status == "ok" and a.feeds == ("media",)
+                   and a.template == "desktop")
+    old_page = replay_site.respond("/html_News/NewsShare.html", {"infoCode": article.info_code})
+    moved = replaced(article, showtime="2022-07-01 09:30:00")
+    relisted = [moved if a.info_code == article.info_code else a for a in replay_site.articles]
+    settings = {"FINEWS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "FINEWS_EXPORT_DIR": str(tmp_path / "site")}
+
+    def stored_time() -> str:
+        with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+            return connection.execute("select published_at from articles where info_code = ?",
+                                      (article.info_code,)).fetchone()[0]
+
+    with ReplayServer(replay_site) as server:
+        run_crawl(tmp_path, {"FINEWS_API_BASE": server.url, **settings})
+        before = stored_time()
+        server.replace_site(replaced(replay_site, articles=relisted,
+                                     overrides={f"share:{article.info_code}": old_page}))
+        returncode, log, stats = run_crawl(tmp_path, {"FINEWS_API_BASE": server.url, "FINEWS_REFRESH": "1", **settings})
+        assert returncode == 0 and stored_time() == before and stats["finews/articles/time_kept"] == 1, log[-2000:]
+        assert len(list((tmp_path / "site" / "_posts").glob(f"*{article.info_code}.md"))) == 1
+        server.replace_site(replaced(replay_site, articles=relisted))  # the page shows the new time too
+        returncode, log, stats = run_crawl(tmp_path, {"FINEWS_API_BASE": server.url, "FINEWS_REFRESH": "1", **settings})
+    assert returncode == 0 and stored_time() != before and "finews/articles/time_kept" not in stats
+    assert [p.name[:10] for p in (tmp_path / "site" / "_posts").glob(f"*{article.info_code}.md")] == ["2022-07-01"]

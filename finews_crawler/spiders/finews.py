@@ -33,8 +33,8 @@ from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from ..config import ConfigError, FinewsConfig
-from ..dates import parse_beijing_time
-from ..items import Article
+from ..dates import parse_beijing_time, settled_time
+from ..items import GENERIC_TEMPLATE, Article
 from ..offsite import OffsiteRequest
 from ..config.options import Expected, closest, moment, securities
 from ..signals import articles_dispatched
@@ -428,23 +428,25 @@ class FinewsSpider(Spider):
         if not self._dispatched:
             self.crawler.signals.send_catch_log(signal=articles_dispatched)
         self._dispatched.update(entry.info_code for entry in entries)
+        stored_times: dict[str, str] = {}
         if self._index is not None:
             try:
-                entries = await asyncio.to_thread(self._record_dispatch, entries)
+                entries, stored_times = await asyncio.to_thread(self._record_dispatch, entries)
             except SQLAlchemyError as exc:
                 count_error(self.crawler.stats, "database")
                 self.logger.error("Cannot record the dispatched articles (a crash now would need a refresh "
                                   "to find them again): %s", exc)
-        return [self.article_request(entry) for entry in entries]
+        return [self.article_request(entry, stored_times.get(entry.info_code, "")) for entry in entries]
 
-    def _record_dispatch(self, entries: list[FeedEntry]) -> list[FeedEntry]:
-        """Lay each entry over the stored facts and record it as pending (blocking: off the reactor)."""
+    def _record_dispatch(self, entries: list[FeedEntry]) -> tuple[list[FeedEntry], dict[str, str]]:
+        """Lay each entry over the stored facts and record it as pending (blocking: off the reactor);
+        (the entries, the stored time of those stored before)."""
         assert self._index is not None
         stored = self._index.feed_facts([entry.info_code for entry in entries])
         entries = [entry.over(FeedEntry(**stored[entry.info_code]) if entry.info_code in stored else None)
                    for entry in entries]
         self._index.add_pending([entry.to_dict() for entry in entries])
-        return entries
+        return entries, {code: facts["time"] for code, facts in stored.items()}
 
     def _item_dropped(self, item: Article, exception: Exception) -> None:
         """An article dropped as unusable is settled like a withdrawn one: not fetched again unless refreshed."""
@@ -454,20 +456,24 @@ class FinewsSpider(Spider):
 
     # -- articles --------------------------------------------------------------
 
-    def article_request(self, entry: FeedEntry) -> Request:
-        """The request for an article's first page, built from its entry with this process's configuration."""
-        return self._page_request(entry.to_dict(), 0, None)
+    def article_request(self, entry: FeedEntry, stored_time: str = "") -> Request:
+        """The request for an article's first page, built from its entry with this process's configuration;
+        `stored_time`: the time it is stored under, for an article fetched again."""
+        return self._page_request(entry.to_dict(), 0, None, stored_time)
 
-    def _page_request(self, entry: dict[str, Any], step: int, shell: PageFields | None) -> Request:
+    def _page_request(self, entry: dict[str, Any], step: int, shell: PageFields | None,
+                      stored_time: str = "") -> Request:
         """The request for endpoint `step` of an article; `shell`: what its earlier page said, without a body."""
         endpoint = endpoints(self.config.bases(), entry["info_code"])[step]
         return Request(endpoint.url, callback=self.parse_article, errback=self.article_failed,
                        headers=self.config.headers_for("page", endpoint.headers),
-                       cb_kwargs={"entry": entry, "step": step, "shell": asdict(shell) if shell else None},
+                       cb_kwargs={"entry": entry, "step": step, "shell": asdict(shell) if shell else None,
+                                  "stored_time": stored_time},
                        meta={"finews_local": True} if step else {})  # distributed: a fallback stays here
 
     async def parse_article(self, response: Response, entry: dict[str, Any], step: int = 0,
-                            shell: dict[str, Any] | None = None) -> AsyncIterator[Article | Request]:
+                            shell: dict[str, Any] | None = None,
+                            stored_time: str = "") -> AsyncIterator[Article | Request]:
         """An article's page: its body makes the article; without one, the next endpoint stands in."""
         code = entry["info_code"]
         chain = endpoints(self.config.bases(), code)
@@ -478,17 +484,17 @@ class FinewsSpider(Spider):
         if page is not MISSING:
             page = page.under(earlier)
             if has_text(page.body_html):
-                yield self._article(entry, page, chain[0].url)
+                yield self._article(entry, page, chain[0].url, stored_time)
                 return
         if step + 1 < len(chain):
-            yield self._page_request(entry, step + 1, earlier if page is MISSING else page)
+            yield self._page_request(entry, step + 1, earlier if page is MISSING else page, stored_time)
         elif page is MISSING and earlier is None:
             self._gone[code] = "not_found"
             count_drop(self.crawler.stats, "not_found")
             self.crawler.stats.inc_value("finews/extraction/none")
             self.logger.info("%s: no article in any of its pages (%s)", code, ", ".join(e.url for e in chain))
         else:  # no body anywhere: validation drops it as empty
-            yield self._article(entry, earlier if page is MISSING else page, chain[0].url)
+            yield self._article(entry, earlier if page is MISSING else page, chain[0].url, stored_time)
 
     async def _read(self, endpoint: Endpoint, response: Response, entry: dict[str, Any]) -> PageFields | None:
         """Read a response as `endpoint` says; None when it is settled or unusable (counted and logged),
@@ -537,11 +543,18 @@ class FinewsSpider(Spider):
             self._extractor = WorkerPool(1)
         return await self._extractor.run(generic_page, text, title, budget=self.config.clean_budget)
 
-    def _article(self, entry: dict[str, Any], page: PageFields, url: str) -> Article:
-        """Feed facts win over the page's: the feed time has seconds, the feed media is authoritative."""
-        time_text, published = next(((text, when) for text in (entry["time"], page.time)
-                                     if (when := parse_beijing_time(text)) is not None),
-                                    (entry["time"] or page.time, None))
+    def _article(self, entry: dict[str, Any], page: PageFields, url: str, stored_time: str = "") -> Article:
+        """Feed facts win over the page's: the feed time has seconds, the feed media is authoritative; a stored
+        article's time moves only when its page agrees (`dates.settled_time`; a generic guess has no say)."""
+        listed, stored, on_page = (parse_beijing_time(text) for text in (entry["time"], stored_time, page.time))
+        trusted = on_page if page.template != GENERIC_TEMPLATE else None
+        published = settled_time(listed, trusted, stored) or on_page
+        if published is not None and published == stored and listed is not None and listed != stored:
+            self.crawler.stats.inc_value("finews/articles/time_kept")
+            self.logger.warning("%s: listed at %s, stored at %s, and its page does not agree: the stored time stays",
+                                entry["info_code"], entry["time"], stored_time)
+        time_text = next((text for text, when in ((entry["time"], listed), (stored_time, stored), (page.time, on_page))
+                          if when is not None and when == published), entry["time"] or page.time)
         return Article(
             info_code=entry["info_code"],
             url=url,
