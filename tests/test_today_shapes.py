@@ -148,3 +148,35 @@ def test_each_list_sends_the_headers_its_own_page_would_and_configured_ones_win(
     assert fast.headers[b"Referer"] == b"https://kuaixun.eastmoney.com/" and column.headers[b"Referer"] == b"https://x/"
     page = spider.article_request(FeedEntry("NW202204282363799455"))
     assert page.headers[b"Referer"] == b"https://finance.eastmoney.com/" and config.headers["column"]
+
+
+@pytest.mark.e2e
+def test_a_flash_without_an_article_page_is_stored_from_its_summary_unless_the_summary_is_cut_short(
+        tmp_path, replay_site):
+    from finews_crawler.replay.site import ReplayArticle
+
+    flash = ReplayArticle("NW202206080000000001", "快讯：央行开展逆回购操作", "2022-06-08 09:15:00", "", "央行今日开展2000亿元"
+                          "7天期逆回购操作，中标利率2.1%。", "", ("roll",), status="missing")
+    cut = replace(flash, info_code="NW202206080000000002", title="快讯：截断", digest="这是一条被截断的快讯[点击查看全文]")
+    site = replace(replay_site, articles=[*replay_site.articles, flash, cut])
+    with ReplayServer(site) as server:
+        returncode, log, stats = run_crawl(tmp_path, _settings(tmp_path, server.url))
+    assert returncode == 0, log[-3000:]
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        rows = dict(connection.execute("select info_code, template || ':' || body from articles "
+                                       "where info_code like 'NW20220608%'").fetchall())
+        gone = {code for code, in connection.execute("select info_code from gone")}
+    assert rows[flash.info_code].startswith("summary:") and "中标利率2.1%" in rows[flash.info_code]
+    assert cut.info_code not in rows and cut.info_code in gone
+    assert stats["finews/pages/summary"] == 1
+
+
+def test_todays_page_titles_in_div_title_and_names_the_media_in_a_sourcebox():
+    from finews_crawler.sources.pages import read_page
+
+    page = ('<html><head><title>沪指收涨 _ 东方财富网</title></head><body><div class="newsContent"><div class="title">'
+            '沪指收涨</div><div class="infos"><div class="item">2026年08月19日 17:46</div></div>'
+            '<div class="txtinfos" id="ContentBody"><p>正文。</p></div></div><div class="sourcebox">文章来源：'
+            '东方财富Choice数据 郑重声明：东方财富发布此内容旨在传播更多信息，与本站立场无关。</div></body></html>')
+    read = read_page(page)
+    assert (read.title, read.media, read.time) == ("沪指收涨", "东方财富Choice数据", "2026年08月19日 17:46")

@@ -15,6 +15,7 @@ what to fetch and when; what a feed or page is and how it reads is
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
@@ -51,6 +52,9 @@ from ..workers import OverBudget, WorkerDied, WorkerPool
 logger = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
+# A 7×24 summary cut short: the article page has the rest (SOURCE-SITE.md §6a).
+TRUNCATED = "[点击查看全文]"
+SUMMARY_TEMPLATE = "summary"  # the `template` of a flash stored from its summary
 # A page with no article in it, where that means the article is missing (`Endpoint.missing_without_body`).
 MISSING = PageFields(template="missing")
 MAX_QUEUED = 2000  # share-page requests waiting in memory before feed paging waits for them
@@ -489,6 +493,9 @@ class FinewsSpider(Spider):
         if step + 1 < len(chain):
             yield self._page_request(entry, step + 1, earlier if page is MISSING else page, stored_time)
         elif page is MISSING and earlier is None:
+            if (flash := self._from_summary(entry, chain[0].url, stored_time)) is not None:
+                yield flash
+                return
             self._gone[code] = "not_found"
             count_drop(self.crawler.stats, "not_found")
             self.crawler.stats.inc_value("finews/extraction/none")
@@ -572,15 +579,30 @@ class FinewsSpider(Spider):
             fetched_at=datetime.now(UTC),
         )
 
-    def article_failed(self, failure: Failure) -> None:
+    def _from_summary(self, entry: dict[str, Any], url: str, stored_time: str) -> Article | None:
+        """A 7×24 flash with no article page: its summary is its whole text (SOURCE-SITE.md §6a), unless the
+        summary says it is cut short (`[点击查看全文]`). Stored from it, flagged (`template: summary`)."""
+        summary = entry["digest"].strip()
+        if "fast" not in entry["feeds"] or not summary or summary.endswith(TRUNCATED):
+            return None
+        self.crawler.stats.inc_value(f"finews/pages/{SUMMARY_TEMPLATE}")
+        self.logger.info("%s: no article page; a 7×24 flash, stored from its summary", entry["info_code"])
+        page = PageFields(template=SUMMARY_TEMPLATE, body_html=f"<p>{html.escape(summary, quote=False)}</p>")
+        return self._article(entry, page, url, stored_time)
+
+    def article_failed(self, failure: Failure) -> list[Article]:
         request = failure.request  # type: ignore[attr-defined]
-        code = request.cb_kwargs.get("entry", {}).get("info_code", "?")
+        entry = request.cb_kwargs.get("entry", {})
+        code = entry.get("info_code", "?")
         if failure.check(OffsiteRequest):  # counted and logged by the middleware; pending, so tried next run
-            return
+            return []
         if failure.check(HttpError) and failure.value.response.status in GONE_STATUSES:
+            if entry and (flash := self._from_summary(entry, request.url, request.cb_kwargs.get("stored_time", ""))):
+                return [flash]
             self._gone[code] = "not_found"
             count_drop(self.crawler.stats, "not_found")
             self.logger.info("%s: not at the source (HTTP %d, %s)", code, failure.value.response.status, request.url)
-            return
+            return []
         count_error(self.crawler.stats, "download")
         self.logger.error("%s: download failed (%s): %s", code, request.url, failure.getErrorMessage())
+        return []

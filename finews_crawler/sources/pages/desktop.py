@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from .template import Template
 
-TEMPLATE = Template("desktop", title=".newsContent h1", infos=".newsContent .infos .item",
+# Today's pages (SOURCE-SITE.md §6a) also title an article in `div.title`, and name the media in a
+# `div.sourcebox` outside the body: 「文章来源：东方财富Choice数据 郑重声明：…」.
+TEMPLATE = Template("desktop", title=".newsContent h1, div.title", infos=".newsContent .infos .item, div.sourcebox",
                     digest=".newsContent .b-review", body="#ContentBody")
 
 

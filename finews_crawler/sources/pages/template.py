@@ -18,6 +18,7 @@ from .markup import has_text, inner_html, select, squash, text_of
 
 WITHDRAWN_MARKERS = ("该文章已被删除", "文章不存在")
 _MEDIA_PREFIX = re.compile(r"^\s*(?:来源|来自|文章来源)\s*[:：]\s*")
+_MEDIA_TAIL = re.compile(r"\s*(?:郑重声明|免责声明|责任编辑)\s*[:：].*$", re.S)  # what follows the name in a sourcebox
 _DIGEST_PREFIX = re.compile(r"^\s*摘要\s*[:：]?\s*")
 TITLE_SUFFIX = re.compile(r"\s*_\s*东方财富网\s*$")
 
@@ -82,7 +83,7 @@ def _first_time(nodes: list[str]) -> str:
 
 
 def _first_media(nodes: list[str]) -> str:
-    return next((_MEDIA_PREFIX.sub("", text) for text in nodes if _MEDIA_PREFIX.match(text)), "")
+    return next((_MEDIA_TAIL.sub("", _MEDIA_PREFIX.sub("", text)) for text in nodes if _MEDIA_PREFIX.match(text)), "")
 
 
 def read_template(root: etree._Element, template: Template, body: etree._Element) -> PageFields:
