@@ -127,8 +127,29 @@ def securities_in(body_raw: str, stock_list: Iterable[str] = ()) -> list[Securit
                 names[secid] = text
     for secid in stock_list:
         names.setdefault(secid, "")
+    if not all(names.values()):  # a stockList entry, a quote chart: the text may still name it, 昇兴股份(002752)
+        named = names_in_text(body_raw)
+        names = {secid: name or named.get(secid.split(".", 1)[1].upper(), "") for secid, name in names.items()}
     found = [s for secid, name in names.items() if (s := security(secid, name)) is not None]
     return found[:MAX_SECURITIES]
+
+
+# `名称(代码)` or `名称（代码.SH）` in running text: a short name (two to four CJK characters, as securities' short
+# names are, with `*ST` before or a class letter after) standing right after a delimiter, then its code. Chinese
+# runs words together: with no delimiter just before it, or more characters, the name's start is a guess
+# (广告昇兴股份, 又有圣莱退), and no name is better than a wrong one.
+_NAMED_CODE = re.compile(r"(?:^|(?<=[\s，。、；：,.;:“”\"'（(【\[》]))"
+                         r"((?:\*?ST)?[\u4e00-\u9fff]{2,4}(?:[A-Z]|-[A-Z]{1,2})?)"
+                         r"\s*[(（]\s*(\d{5,6}|BK\d{4}|[A-Z]{1,5})(?:\.[A-Za-z]{2})?\s*[)）]", re.M)
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def names_in_text(body_raw: str) -> dict[str, str]:
+    """Code (upper case) -> the name the text gives it first, from `名称(代码)` / `名称（代码）` patterns."""
+    found: dict[str, str] = {}
+    for name, code in _NAMED_CODE.findall(_TAG.sub("\n", body_raw)):
+        found.setdefault(code.upper(), name)
+    return found
 
 
 # What a user may name a security by: a code (600519), a symbol (600519.SH) or a secid (1.600519).

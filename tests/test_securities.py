@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, strategies as st
 
 from finews_crawler.cleaning import clean_body
-from finews_crawler.securities import Security, security, securities_in, split_by_kind
+from finews_crawler.securities import Security, security, securities_in, split_by_kind, names_in_text
 from helpers import visible_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -104,3 +104,19 @@ def test_names_are_plain_one_line_text_of_bounded_length():
 def test_any_input_yields_secids_only_and_never_raises(text):
     for item in securities_in(text):
         assert security(item.secid) == Security(item.secid, item.symbol, item.kind)
+
+
+@pytest.mark.parametrize("text, code, name", [
+    ("<p>昇兴股份(002752)1月21日晚间公告</p>", "002752", "昇兴股份"),
+    ("上涨，贵州茅台（600519.SH）领涨", "600519", "贵州茅台"),
+    ("停牌：*ST左江(300799)", "300799", "*ST左江"),
+    ("，万科A(000002)", "000002", "万科A"),
+])
+def test_a_name_written_beside_its_code_in_the_text_names_the_security(text, code, name):
+    assert names_in_text(text) == {code: name}
+
+
+@pytest.mark.parametrize("text", ["广告昇兴股份(002752)", "就在今天，又有圣莱退(002473.SZ)", "涨幅(5)", "（600519）"])
+def test_a_name_whose_start_is_a_guess_is_no_name(text):
+    """Chinese runs words together: without a delimiter right before a short name, it is not taken."""
+    assert names_in_text(text) == {}
