@@ -122,3 +122,26 @@ def test_resetjob_clears_the_queue_and_refuses_while_a_coordinator_runs(redis_jo
     done = run_scrapy("resetjob", "--force", *args)
     assert done.returncode == 0 and "(1 requests were waiting)" in done.stdout
     assert list(redis_job.client.scan_iter(f"{redis_job.prefix}:*")) == []
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_worker_started_with_a_job_a_fast_coordinator_finished_has_nothing_left_and_no_error(redis_job, postgres_url):
+    """The worker looks only after the coordinator has come and gone: the job it was started for is done."""
+    import time
+
+    from finews_crawler.distributed.scheduler import RedisScheduler
+    from finews_crawler.spiders.finews import FinewsSpider
+    from helpers import crawler_with
+
+    crawler = crawler_with(FinewsSpider, FINEWS_REDIS_URL=redis_job.url, FINEWS_REDIS_PREFIX=redis_job.prefix,
+                           FINEWS_ROLE="worker", FINEWS_API_BASE="http://127.0.0.1:9", FINEWS_DATABASE_URL=postgres_url,
+                           ADDONS={"finews_crawler.distributed.DistributedAddon": 10})
+    scheduler = RedisScheduler.from_crawler(crawler)
+    scheduler.spider = FinewsSpider.from_crawler(crawler)
+    scheduler.queue = scheduler._make_queue(scheduler.spider)  # what `open` makes, without a dupefilter
+    assert scheduler.has_pending_requests()  # no coordinator yet: the worker waits for one
+    redis_job.client.set(redis_job.key("finished"), str(time.time()))  # one came and finished meanwhile
+    assert not scheduler.has_pending_requests()
+    scheduler.close("finished")
+    assert "finews/errors/no_coordinator" not in crawler.stats.get_stats()

@@ -25,10 +25,11 @@ class JobKeys:
     requests: str
     dupefilter: str
     coordinator: str
+    finished: str  # when the last coordinator finished its job (Unix time), for workers that missed it
 
     @classmethod
     def of(cls, prefix: str) -> JobKeys:
-        return cls(f"{prefix}:requests", f"{prefix}:dupefilter", f"{prefix}:coordinator")
+        return cls(f"{prefix}:requests", f"{prefix}:dupefilter", f"{prefix}:coordinator", f"{prefix}:finished")
 
     def all(self) -> tuple[str, ...]:
         return astuple(self)

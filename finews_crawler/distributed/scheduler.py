@@ -12,6 +12,9 @@
 - A job: the coordinator announces itself under `{prefix}:coordinator` (a key
   with a TTL it keeps refreshing), so workers keep waiting while it may still
   add requests, and stop when the queue is empty and no coordinator is left.
+  A coordinator that ends writes when (`{prefix}:finished`): a worker started
+  with a job that a fast coordinator finished before the worker looked has
+  nothing left to do, and says so, rather than failing for want of one.
   A coordinator that starts with an empty shared queue starts a new job: it
   clears the fingerprints of the previous one, so an article a killed worker
   had in flight is dispatched again.  A non-empty queue is resumed.
@@ -90,6 +93,8 @@ class RedisScheduler(Scheduler):
     # Set by from_crawler (scrapy-redis builds the instance in from_settings).
     role: str
     coordinator_key: str
+    finished_key: str
+    started_at: float  # wall time, to compare with a coordinator's finish
     worker_wait: float
     local: deque[Request]  # everything but first article fetches: never shared
     identity: str
@@ -102,7 +107,9 @@ class RedisScheduler(Scheduler):
         instance = super().from_crawler(crawler)
         config = FinewsConfig.of(crawler)
         instance.role = config.role
-        instance.coordinator_key = JobKeys.of(config.redis_prefix).coordinator
+        keys = JobKeys.of(config.redis_prefix)
+        instance.coordinator_key, instance.finished_key = keys.coordinator, keys.finished
+        instance.started_at = time.time()
         instance.worker_wait = config.worker_wait
         instance.local = deque()
         instance.identity = f"{socket.gethostname()}:{os.getpid()}"
@@ -133,6 +140,7 @@ class RedisScheduler(Scheduler):
     def close(self, reason: str) -> None:
         if self.role == "coordinator":
             self.server.delete(self.coordinator_key)
+            self.server.set(self.finished_key, str(time.time()), ex=COORDINATOR_TTL)
         elif not self.coordinator_seen and not self.stats.get_value("scheduler/dequeued/redis"):
             count_error(self.stats, "no_coordinator")
             logger.error("Worker %s: no coordinator appeared within %g s (FINEWS_WORKER_WAIT) and the queue was "
@@ -172,7 +180,18 @@ class RedisScheduler(Scheduler):
         if self.server.exists(self.coordinator_key):
             self.coordinator_seen = True
             return True
+        if not self.coordinator_seen and self._job_finished_since_start():
+            logger.info("Worker %s: the coordinator finished the job before this worker looked", self.identity)
+            self.coordinator_seen = True
         return not self.coordinator_seen and time.monotonic() - self.started < self.worker_wait
+
+    def _job_finished_since_start(self) -> bool:
+        """Whether a coordinator finished a job after this worker started (so the worker's job is done)."""
+        finished = self.server.get(self.finished_key)
+        try:
+            return finished is not None and float(finished) >= self.started_at - 1
+        except ValueError:
+            return False
 
     def __len__(self) -> int:
         return len(self.local) + len(self.queue)
