@@ -45,7 +45,7 @@ def fault(command: str, message: str) -> NoReturn:
     raise SystemExit(EXIT_FAULT)
 
 
-def prepare_settings(settings: BaseSettings) -> None:
+def prepare_settings(settings: BaseSettings, command: str = "crawl") -> None:
     """Apply the YAML file to the command's settings and make the log and stats files' folders.
 
     Runs in `process_options`, before Scrapy builds the crawler process, its
@@ -63,16 +63,21 @@ def prepare_settings(settings: BaseSettings) -> None:
             try:
                 Path(file).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                fault("crawl", f"cannot make the folder of {name} {file}: {exc.strerror or exc}")
+                fault(command, f"cannot make the folder of {name} {file}: {exc.strerror or exc}")
 
 
 class ConfiguredCommand(ScrapyCommand):
     """A command whose settings take the YAML file before anything is built from them."""
 
+    @property
+    def command(self) -> str:
+        """The command's name, as Scrapy takes it from the module's."""
+        return type(self).__module__.rsplit(".", 1)[-1]
+
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        prepare_settings(self.settings)
+        prepare_settings(self.settings, self.command)
 
 
 class FinewsCommand(ConfiguredCommand):
@@ -90,10 +95,6 @@ class FinewsCommand(ConfiguredCommand):
     @staticmethod
     def add_since(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--since", help="only articles published at or after this date (Beijing time)")
-
-    @property
-    def command(self) -> str:
-        return type(self).__module__.rsplit(".", 1)[-1]
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None

@@ -142,6 +142,7 @@ FAILING_ERRORS = {
     "pipeline": "{n} articles lost to an error in a pipeline",
     "queue_entry": "{n} entries of the shared queue could not be used",
     "no_coordinator": "a worker saw no coordinator and had nothing to fetch",
+    "no_source": "no source is configured",
 }
 
 
