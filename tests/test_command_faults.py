@@ -118,7 +118,9 @@ def test_a_misspelt_spider_names_the_closest_one(tmp_path):
     ("stocks=,", "scrapy: error: -a stocks= is empty"),
     ("infocodes=NW2022", "scrapy: error: -a infocodes: 'NW2022' is not an article code"),
     ("infocodes=20220428236379945５", "scrapy: error: -a infocodes: '20220428236379945５' is not an article code"),
-    ("since=2026-01-01", "scrapy: error: unknown spider argument -a since"),
+    ("since=yesterday", "scrapy: error: -a since='yesterday': expected a date or date-time"),
+    ("until=2026-02-30", "scrapy: error: -a until='2026-02-30': expected a date or date-time"),
+    ("infocode=NW202204282363799455", "scrapy: error: unknown spider argument -a infocode; did you mean infocodes?"),
 ])
 def test_every_spider_argument_with_a_bad_value_is_one_line_and_status_2(tmp_path, argument, starts):
     returncode, output = _run(["crawl", "finews", "-a", argument], tmp_path)
