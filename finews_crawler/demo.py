@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from scrapy.settings import BaseSettings
 
-from .config import FinewsConfig  # noqa: TC001 - the type of what demo_source yields
+from .config import FinewsConfig
 from .replay.server import ReplayServer
 from .replay.site import DEFAULT_SITE_DIR, ReplaySite
 
