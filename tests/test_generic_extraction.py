@@ -181,3 +181,43 @@ def test_a_page_titled_by_a_fragment_of_the_listed_title_is_no_article(page_titl
 def test_a_page_whose_whole_title_is_the_listed_one_is_the_article_spacing_and_site_suffix_aside():
     page = SKELETON.format(title="A股三大指数 集体收涨 _ 东方财富网", time="", media="", body="<p>三大指数今日集体收涨。</p>")
     assert generic_page(page, "A股三大指数集体收涨").title
+
+
+# Another unknown skeleton, of the kind other sites use: a sidebar of hot articles (prose, not links) and a
+# disclaimer beside a one-sentence flash, where the main-content guess takes the sidebar along.
+SIDEBAR_SKELETON = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>
+<div class="top"><a href="/">首页</a> <a href="/kx">快讯</a></div>
+<div class="wrap"><div class="left"><h1>{title}</h1><div class="txt">{body}</div></div>
+<div class="right"><h3>热门文章</h3>{hot}<p>以上内容仅供参考，不构成投资建议。</p></div></div></body></html>"""
+HOT_PROSE = "".join(f"<p>热门文章{n}：市场继续震荡整理，资金流向出现分化，多个板块轮动上涨，成交额维持在万亿元上方。</p>"
+                    for n in range(8))
+HOT = "".join(f'<li><a href="/a/{n}.html">热门文章第{n}篇：市场继续震荡整理，资金流向出现分化</a></li>' for n in range(12))
+
+
+def test_a_flash_in_a_skeleton_with_a_prose_sidebar_comes_out_whole_and_without_the_sidebar(replay_site):
+    """A 7×24 flash's summary is its whole text: of an extraction that took the sidebar along, only the blocks
+    holding the flash are kept. Every one-sentence item comes out whole with nothing of the sidebar, or (where
+    the extractor took the sidebar alone) is refused as chrome: the spider then stores the flash from its
+    summary (test_today_shapes.py)."""
+    short = [a for a in _articles(replay_site) if len(visible_text(a.body)) < RICH]
+    assert len(short) >= 30
+    whole = 0
+    for article in short:
+        want = visible_text(article.body)
+        page = SIDEBAR_SKELETON.format(title=article.title, body=article.body, hot=HOT_PROSE)
+        try:
+            got = visible_text(generic_page(page, article.title, want, listed_whole=True).body_html)
+        except PageError as exc:
+            assert "page chrome" in str(exc), article.info_code
+            continue
+        assert want in got and "热门文章" not in got and "仅供参考" not in got, article.info_code
+        whole += 1
+    assert whole >= 0.9 * len(short)
+
+
+def test_a_links_only_result_is_chrome():
+    from finews_crawler.sources.pages.generic import chrome_reason
+
+    assert "mostly links" in chrome_reason(f"<ul>{HOT}</ul>", "")
+    assert "does not hold the listed text" in chrome_reason("<p>系统维护中，请稍后再试。</p>", "央行今日开展2000亿元逆回购操作，中标利率持平")
+    assert chrome_reason("<p>央行今日开展2000亿元逆回购操作，中标利率持平。</p>", "央行今日开展2000亿元逆回购操作") is None

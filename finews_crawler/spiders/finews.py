@@ -520,7 +520,9 @@ class FinewsSpider(Spider):
                 self.logger.error("%s: %s (%s)", code, exc, response.url)
                 return None
             try:
-                page = await self._generic(text, entry["title"])
+                # a 7×24 flash's summary is its whole text (§6a), unless it says it is cut short
+                whole = "fast" in entry["feeds"] and not entry["digest"].strip().endswith(TRUNCATED)
+                page = await self._generic(text, entry["title"], entry["digest"], whole)
             except (OverBudget, WorkerDied) as exc:  # finews's own fault: the article stays pending, for the next run
                 count_error(self.crawler.stats, "extraction")
                 self.logger.error("%s: the generic extractor did not finish (%s); fetched again by the next run (%s)",
@@ -543,12 +545,12 @@ class FinewsSpider(Spider):
         self.crawler.stats.inc_value(f"finews/pages/{page.template}")
         return page
 
-    async def _generic(self, text: str, title: str) -> PageFields:
+    async def _generic(self, text: str, title: str, summary: str, whole: bool) -> PageFields:
         """The generic extractor's reading, in a process of its own under the cleaning budget: it is
         superlinear on some pages, and must not stall the crawl (nor the other articles' budgets)."""
         if self._extractor is None:  # a run whose pages all fit a template starts none
             self._extractor = WorkerPool(1)
-        return await self._extractor.run(generic_page, text, title, budget=self.config.clean_budget)
+        return await self._extractor.run(generic_page, text, title, summary, whole, budget=self.config.clean_budget)
 
     def _article(self, entry: dict[str, Any], page: PageFields, url: str, stored_time: str = "") -> Article:
         """Feed facts win over the page's: the feed time has seconds, the feed media is authoritative; a stored
