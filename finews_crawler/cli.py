@@ -54,8 +54,7 @@ def prepare_settings(settings: BaseSettings, command: str = "crawl") -> None:
     (a fresh cron setup) is made instead of being a traceback.
     """
     try:
-        load_config_file(settings)
-        stats_file = FinewsConfig.from_settings(settings).stats_file
+        stats_file = load_config_file(settings).stats_file
     except ConfigError as exc:
         usage_error(f"configuration: {exc}")
     for name, file in (("LOG_FILE", settings.get("LOG_FILE")), ("FINEWS_STATS_FILE", stats_file)):

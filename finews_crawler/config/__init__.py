@@ -93,30 +93,21 @@ def config_file(settings: BaseSettings) -> Path | None:
     return path if name or path.exists() else None
 
 
-def load_config_file(settings: BaseSettings) -> None:
-    """Set the YAML file's values into `settings` (idempotent); ConfigError if the file or a value is unusable."""
-    path = config_file(settings)
-    if path is None:
-        return
-    values = read_yaml_config(path)
-    # Validate now, so a bad file stops the run before anything is fetched.
-    FinewsConfig.from_settings(_overlay(settings, values))
-    for key, value in values.items():
-        settings.set(key, value, priority=YAML_PRIORITY)
+def load_config_file(settings: BaseSettings) -> FinewsConfig:
+    """Set the YAML file's values into `settings` (idempotent) and check them with the rest: the configuration
+    they make, or a ConfigError if the file or a value is unusable (before anything is fetched)."""
+    if (path := config_file(settings)) is not None:
+        for key, value in read_yaml_config(path).items():
+            settings.set(key, value, priority=YAML_PRIORITY)
+    return FinewsConfig.from_settings(settings)
 
 
 class YamlConfig:
     """Scrapy addon: load `FINEWS_CONFIG` (or ./finews.yml if present) into the settings."""
 
     def update_settings(self, settings: BaseSettings) -> None:
-        load_config_file(settings)
-
-
-def _overlay(settings: BaseSettings, values: Mapping[str, Any]) -> BaseSettings:
-    copy = settings.copy()
-    for key, value in values.items():
-        copy.set(key, value, priority=YAML_PRIORITY)
-    return copy
+        if config_file(settings) is not None:  # without one, the crawler's configuration is checked when built
+            load_config_file(settings)
 
 
 def _rotation(days: int, archive: str) -> Rotation | None:

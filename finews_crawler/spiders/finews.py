@@ -70,6 +70,12 @@ def _page_text(response: TextResponse) -> str:
     return printable(decode_undeclared(response.body) or response.text)
 
 
+def _whole_summary(entry: dict[str, Any]) -> str:
+    """A 7×24 flash's summary when it is the flash's whole text (§6a), or "": not a flash, or cut short."""
+    summary = entry["digest"].strip()
+    return summary if "fast" in entry["feeds"] and not summary.endswith(TRUNCATED) else ""
+
+
 def _read_feed_page(spec: FeedSpec, page: int, payload: dict[str, Any]) -> tuple[list[Any], Any]:
     """(items, the next page) of a decoded feed answer; any answer its kind cannot read is a FeedError."""
     try:
@@ -288,11 +294,12 @@ class FinewsSpider(Spider):
     def _listed(self, spec: FeedSpec, page: int, items: list[Any]) -> list[FeedEntry]:
         """The page's usable entries: at most PAGE_ITEMS_FACTOR times the items asked for, and every
         rejected item counted, logged as one line per reason and page."""
-        bound = PAGE_ITEMS_FACTOR * (spec.page_size or self.config.page_size)
+        asked = spec.page_size or self.config.page_size
+        bound = PAGE_ITEMS_FACTOR * asked
         if len(items) > bound:
             count_error(self.crawler.stats, "oversize_page")
             self.logger.warning("Feed %s page %d lists %d items for the %d asked: the first %d are read", spec.name,
-                                page, len(items), spec.page_size or self.config.page_size, bound)
+                                page, len(items), asked, bound)
             items = items[:bound]
         listed, rejected = [], defaultdict(list)
         for entry in entries(spec, items):
@@ -520,9 +527,7 @@ class FinewsSpider(Spider):
                 self.logger.error("%s: %s (%s)", code, exc, response.url)
                 return None
             try:
-                # a 7×24 flash's summary is its whole text (§6a), unless it says it is cut short
-                whole = "fast" in entry["feeds"] and not entry["digest"].strip().endswith(TRUNCATED)
-                page = await self._generic(text, entry["title"], entry["digest"], whole)
+                page = await self._generic(text, entry["title"], entry["digest"], bool(_whole_summary(entry)))
             except (OverBudget, WorkerDied) as exc:  # finews's own fault: the article stays pending, for the next run
                 count_error(self.crawler.stats, "extraction")
                 self.logger.error("%s: the generic extractor did not finish (%s); fetched again by the next run (%s)",
@@ -584,8 +589,7 @@ class FinewsSpider(Spider):
     def _from_summary(self, entry: dict[str, Any], url: str, stored_time: str) -> Article | None:
         """A 7×24 flash with no article page: its summary is its whole text (SOURCE-SITE.md §6a), unless the
         summary says it is cut short (`[点击查看全文]`). Stored from it, flagged (`template: summary`)."""
-        summary = entry["digest"].strip()
-        if "fast" not in entry["feeds"] or not summary or summary.endswith(TRUNCATED):
+        if not (summary := _whole_summary(entry)):
             return None
         self.crawler.stats.inc_value(f"finews/pages/{SUMMARY_TEMPLATE}")
         self.logger.info("%s: no article page; a 7×24 flash, stored from its summary", entry["info_code"])
