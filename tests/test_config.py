@@ -90,7 +90,7 @@ def test_rotation_is_off_by_default_and_on_with_a_window():
 # A bad value for every setting of the README's configuration table (and the plain Scrapy ones finews sets).
 BAD_VALUES = {
     "FINEWS_SEARCH_BASE": "search.example.com", "FINEWS_WATCH": "600519,x y", "FINEWS_SEARCH_PAGE_SIZE": "101",
-    "FINEWS_SEARCH_HEADERS": '{"Referer": 1}', "FINEWS_SEARCH_OPTIONS": "[1]",
+    "FINEWS_SEARCH_OPTIONS": "[1]",
     "FINEWS_API_BASE": "api.example.com", "FINEWS_SHARE_BASE": "ftp://x", "FINEWS_PUBLIC_SHARE_BASE": "//x",
     "FINEWS_SITE_BASE": ["a"], "FINEWS_SITE_URL": "https://news.example.com/blog",
     "FINEWS_HEADERS": '{"fast": "Referer"}', "FINEWS_SINCE": "yesterday", "FINEWS_UNTIL": "2026-13-01", "FINEWS_FEEDS": "[{", "FINEWS_FEED_PAGE_SIZE": "0", "FINEWS_FEED_MAX_PAGES": "abc",
@@ -148,6 +148,21 @@ def test_an_unknown_finews_setting_is_an_error_naming_the_closest_known_one(name
     assert (f"did you mean {hint}?" in str(caught.value)) if hint else "did you mean" not in str(caught.value)
 
 
+def test_headers_for_an_endpoint_kind_that_does_not_exist_are_an_error_naming_the_kinds():
+    with pytest.raises(ConfigError, match=r"unknown endpoint kind 'serach'.*fast, column, search, page; did you mean search"):
+        FinewsConfig.from_settings(settings_with(FINEWS_HEADERS={"serach": {"Referer": "https://x/"}}))
+
+
+@pytest.mark.parametrize("where", ["setting", "yaml"])
+def test_the_retired_search_headers_option_says_where_its_headers_go_now(tmp_path, where):
+    with pytest.raises(ConfigError, match=r"retired: the search's headers are the `search` entry of FINEWS_HEADERS"):
+        if where == "setting":
+            FinewsConfig.from_settings(settings_with(FINEWS_SEARCH_HEADERS={"Referer": "https://x/"}))
+        else:
+            (tmp_path / "finews.yml").write_text("search_headers: {Referer: 'https://x/'}\n", encoding="utf-8")
+            settings_with(tmp_path / "finews.yml")
+
+
 def test_plain_scrapy_settings_from_settings_py_are_not_second_guessed_but_given_ones_are_checked():
     assert FinewsConfig.from_settings(settings_with(DOWNLOAD_DELAY="0.25", AUTOTHROTTLE_ENABLED="false"))
     with pytest.raises(ConfigError, match="DOWNLOAD_DELAY = 'slow'"):
@@ -178,7 +193,7 @@ def test_the_watch_list_adds_one_search_feed_per_security_whatever_way_it_is_nam
     watch = [feed for feed in config.feeds if feed.kind == "search"]
     assert [(f.name, f.keyword, f.page_size) for f in watch] == [
         ("watch:600519", "600519", 20), ("watch:00700", "00700", 20), ("watch:BK0477", "BK0477", 20)]
-    assert dict(watch[0].headers)["Referer"] == "https://so.eastmoney.com/"
+    assert config.headers_for("search", watch[0].endpoint.headers)["Referer"] == "https://so.eastmoney.com/"
     assert [f.name for f in config.watching(("NIO.US", "600519")).feeds if f.kind == "search"][-1] == "watch:NIO"
 
 

@@ -46,8 +46,6 @@ SAMPLES: dict[str, tuple[Any, dict[str, Any], Check, Any]] = {
     "FINEWS_FEED_MAX_PAGES": (3, {}, lambda c: c.max_pages, 3),
     "FINEWS_WATCH": (["600519"], {}, lambda c: (c.watch, c.feeds[-1].name), (("600519",), "watch:600519")),
     "FINEWS_SEARCH_PAGE_SIZE": (5, {"FINEWS_WATCH": ["600519"]}, lambda c: c.feeds[-1].page_size, 5),
-    "FINEWS_SEARCH_HEADERS": ({"Referer": "https://x.example/"}, {}, lambda c: c.search_headers,
-                              (("Referer", "https://x.example/"),)),
     "FINEWS_SEARCH_OPTIONS": ({"sort": "time"}, {}, lambda c: c.search_options, (("sort", "time"),)),
     "FINEWS_REFRESH": (True, {}, lambda c: c.refresh, True),
     "FINEWS_HEADERS": ({"fast": {"Referer": "https://x.example/"}}, {}, lambda c: c.headers_for("fast", {}),

@@ -137,15 +137,18 @@ def test_a_column_answer_is_judged_by_its_list_not_its_code(payload):
 
 def test_each_list_sends_the_headers_its_own_page_would_and_configured_ones_win():
     from finews_crawler.config import FinewsConfig
-    from finews_crawler.sources.feeds import TODAY_FEEDS
     from finews_crawler.spiders.finews import FinewsSpider
     from helpers import crawler_with
 
-    crawler = crawler_with(FinewsSpider, FINEWS_SOURCE="eastmoney", FINEWS_HEADERS={"column": {"Referer": "https://x/"}})
+    crawler = crawler_with(FinewsSpider, FINEWS_SOURCE="eastmoney", FINEWS_WATCH=["600519"],
+                           FINEWS_HEADERS={"column": {"Referer": "https://x/"}, "search": {"Cookie": "qgqp=1"}})
     spider = FinewsSpider.from_crawler(crawler)
     config = FinewsConfig.of(crawler)
-    fast, column = (spider._feed_request(feed, 1) for feed in TODAY_FEEDS)
+    fast, column, search = (spider._feed_request(feed, 1) for feed in config.feeds)
     assert fast.headers[b"Referer"] == b"https://kuaixun.eastmoney.com/" and column.headers[b"Referer"] == b"https://x/"
+    # The search page's own headers, with the configured ones added: one option for every kind.
+    assert (search.headers[b"Referer"], search.headers[b"Cookie"]) == (b"https://so.eastmoney.com/", b"qgqp=1")
+    assert search.headers[b"Accept-Language"] == b"zh-CN,zh;q=0.9"
     page = spider.article_request(FeedEntry("NW202204282363799455"))
     assert page.headers[b"Referer"] == b"https://finance.eastmoney.com/" and config.headers["column"]
 

@@ -35,11 +35,11 @@ from scrapy.settings import BaseSettings
 
 from .. import settings as project_settings
 from ..sources.articles import Bases
-from ..sources.feeds import TODAY_FEEDS, FeedSpec
+from ..sources.feeds import KINDS, TODAY_FEEDS, FeedSpec
 from ..sources.pages import desktop
 from ..rotation import POSTS_DIR, Rotation
 from ..securities import code_of
-from .options import YAML_KEYS, ConfigError, check_settings, closest, read
+from .options import RETIRED_YAML, YAML_KEYS, ConfigError, check_settings, closest, read
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -76,6 +76,8 @@ def read_yaml_config(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys to values")
     for key in data:
+        if key in RETIRED_YAML:
+            raise ConfigError(f"{path}: key {key!r} is retired: {RETIRED_YAML[key]}")
         if key not in YAML_KEYS and key != "settings":
             raise ConfigError(f"{path}: unknown key {key!r}{closest(str(key), [*YAML_KEYS, 'settings'])}")
     result = {YAML_KEYS[key]: value for key, value in data.items() if key != "settings"}
@@ -119,6 +121,19 @@ def _rotation(days: int, archive: str) -> Rotation | None:
     return Rotation(days, archive) if days else None
 
 
+# The endpoint kinds FINEWS_HEADERS can address: every feed kind, and the article pages.
+HEADER_KINDS = (*KINDS, "page")
+
+
+def _headers(by_kind: dict[str, tuple[tuple[str, str], ...]]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """FINEWS_HEADERS, each kind one that sends requests (a misspelt kind would add its headers nowhere)."""
+    for kind in by_kind:
+        if kind not in HEADER_KINDS:
+            raise ConfigError(f"FINEWS_HEADERS (YAML headers): unknown endpoint kind {kind!r}; expected one of "
+                              f"{', '.join(HEADER_KINDS)}{closest(kind, HEADER_KINDS)}")
+    return by_kind
+
+
 @dataclass(frozen=True)
 class FinewsConfig:
     """The typed view of every FINEWS_* setting."""
@@ -155,7 +170,6 @@ class FinewsConfig:
     search_base: str = ""  # today's per-stock search, read for the watch-list
     watch: tuple[str, ...] = ()  # securities whose per-stock search is read besides the feeds
     search_page_size: int = 10
-    search_headers: tuple[tuple[str, str], ...] = ()
     search_options: tuple[tuple[str, str], ...] = ()
     headers: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # per endpoint kind
     since: datetime | None = None  # a backfill's window: articles published in [since, until)
@@ -230,12 +244,11 @@ class FinewsConfig:
             mobile_base=get("FINEWS_MOBILE_BASE") or (EASTMONEY["mobile"] if today else ""),
             search_base=get("FINEWS_SEARCH_BASE") or (EASTMONEY["search"] if today else ""),
             search_page_size=get("FINEWS_SEARCH_PAGE_SIZE"),
-            search_headers=get("FINEWS_SEARCH_HEADERS"),
             search_options=get("FINEWS_SEARCH_OPTIONS"),
             watch=get("FINEWS_WATCH"),
             template_change_share=get("FINEWS_TEMPLATE_CHANGE_SHARE"),
             site_url=get("FINEWS_SITE_URL"),
-            headers=get("FINEWS_HEADERS"),
+            headers=_headers(get("FINEWS_HEADERS")),
             since=get("FINEWS_SINCE"),
             until=get("FINEWS_UNTIL"),
             stats_file=get("FINEWS_STATS_FILE"),
@@ -263,7 +276,7 @@ class FinewsConfig:
             name = f"watch:{code}"
             if all(feed.name != name for feed in feeds):
                 feeds.append(FeedSpec(name, "search", keyword=code, page_size=self.search_page_size,
-                                      headers=self.search_headers, options=self.search_options))
+                                      options=self.search_options))
         return replace(self, feeds=tuple(feeds))
 
     def feeds_fault(self) -> str | None:

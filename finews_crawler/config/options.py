@@ -369,13 +369,9 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
          "`-a stocks=`)"),
         ("FINEWS_SEARCH_PAGE_SIZE", integer(1, 100), "search_page_size", 10, "items per search page"),
         ("FINEWS_HEADERS", headers_by_kind, "headers", {},
-         "request headers per endpoint kind (fast, column, page), over those its own web page sends (the fast "
-         "list's `Referer: https://kuaixun.eastmoney.com/`, as every public client sends it); the search's are "
-         "`search_headers`"),
-        ("FINEWS_SEARCH_HEADERS", text_map, "search_headers",
-         {"Referer": "https://so.eastmoney.com/", "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"},
-         "headers the search request sends besides the user agent (the live endpoint refuses requests that do "
-         "not look like its search page's)"),
+         "request headers per endpoint kind (fast, column, search, page), over those its own web page sends (the fast "
+         "list's `Referer: https://kuaixun.eastmoney.com/`, as every public client sends it; the search's "
+         "Referer `https://so.eastmoney.com/`, Accept and Accept-Language, without which it refuses)"),
         ("FINEWS_SEARCH_OPTIONS", text_map, "search_options", {},
          "options of the search request over its defaults (searchScope, sort; preTag/postTag empty: no "
          "highlighting)"),
@@ -442,6 +438,11 @@ def finews_defaults() -> dict[str, Any]:
     return {name: copy.deepcopy(option.default) for name, option in OPTIONS.items()}
 
 
+# Options that were renamed or folded into another: their old names say where they went, never "unknown".
+RETIRED = {"FINEWS_SEARCH_HEADERS": "the search's headers are the `search` entry of FINEWS_HEADERS "
+                                    "(YAML `headers: {search: {Referer: …}}`)"}
+RETIRED_YAML = {"search_headers": RETIRED["FINEWS_SEARCH_HEADERS"]}
+
 YAML_KEYS: dict[str, str] = {option.yaml_key: name for name, option in OPTIONS.items() if option.yaml_key}
 
 
@@ -495,6 +496,8 @@ def check_settings(settings: BaseSettings, given_from: int) -> None:
     """
     for name in list(settings.attributes):
         if name.startswith("FINEWS_"):
+            if name in RETIRED:
+                raise ConfigError(f"{name} is retired: {RETIRED[name]}")
             if name not in OPTIONS:
                 raise ConfigError(f"unknown setting {name}{closest(name, OPTIONS)}")
             value = settings.get(name)

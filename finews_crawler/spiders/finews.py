@@ -218,7 +218,7 @@ class FinewsSpider(Spider):
             cursor = str(int(self.config.until.timestamp()) * 10**6)  # a realSort: Unix seconds, six digits
         return Request(
             feed.url(self.config.feed_base(feed), page, feed.page_size or self.config.page_size, cursor),
-            headers={**self.config.headers_for(feed.kind, feed.endpoint.headers), **dict(feed.headers)} or None,
+            headers=self.config.headers_for(feed.kind, feed.endpoint.headers) or None,
             callback=self.parse_feed,
             errback=self.feed_failed,
             cb_kwargs={"feed": feed.name, "page": page, "cursor": cursor},

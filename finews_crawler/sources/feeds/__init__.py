@@ -65,7 +65,6 @@ class FeedSpec:
     column: str | None = None  # fast: the fastColumn (102); column: the column id (1207)
     keyword: str | None = None  # search: the security's code (600519, 00700, BK0477)
     page_size: int | None = None  # items per request, where this feed's differs from FINEWS_FEED_PAGE_SIZE
-    headers: tuple[tuple[str, str], ...] = ()  # request headers this feed sends (the search's, configured)
     options: tuple[tuple[str, str], ...] = ()  # request options of its kind (the search's sort, scope, highlighting)
 
     def __post_init__(self) -> None:

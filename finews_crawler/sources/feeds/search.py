@@ -30,6 +30,8 @@ class Search(TodayKind):
     base = "search"
     keys = Keys(items=LIST_TYPE, code="code", time="date", media="mediaName", digest="content")
     needs = ("keyword",)
+    # What the search page sends: without them the live endpoint answers with a refusal (passportWeb).
+    headers = {"Referer": "https://so.eastmoney.com/", "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"}
 
     def url(self, spec: FeedSpec, base: str, page: int, count: int, cursor: str) -> str:
         """The search request: highlighting off, default scope and order unless the feed's options say otherwise."""
@@ -46,7 +48,7 @@ class Search(TodayKind):
         if not isinstance(result, Mapping) or not isinstance(result.get(LIST_TYPE), list):
             given = sorted(result)[:5] if isinstance(result, Mapping) else type(result).__name__
             raise Refused(f"HTTP 200 with no article list (result: {given}): the source refused the search "
-                          "(the request it sends is FINEWS_SEARCH_HEADERS and FINEWS_SEARCH_OPTIONS)")
+                          "(its request: FINEWS_HEADERS' search entry and FINEWS_SEARCH_OPTIONS)")
         return result
 
     def prepare(self, item: Mapping[str, Any]) -> Mapping[str, Any]:
