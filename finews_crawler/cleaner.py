@@ -29,7 +29,8 @@ def clean_article(item: Article) -> Dropped | None:
     item.media, item.page_media = clean_name(item.media), clean_name(item.page_media)
     if (unsafe := unsafe_to_clean(item.body_raw)) is not None:
         return "unsafe_markup", f"{item.info_code}: {unsafe}"
-    item.securities = securities_in(item.body_raw, item.stock_list)  # before cleaning unwraps the quote links
+    # Before cleaning unwraps the quote links; the feeds' text names what the body's markup leaves unnamed.
+    item.securities = securities_in(item.body_raw, item.stock_list, (item.title, item.digest))
     body = clean_body(item.body_raw, item.share_url)  # relative URLs resolve as readers see them
     if not body:
         return "empty_body", f"{item.info_code}: nothing of the body is left after cleaning"

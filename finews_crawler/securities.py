@@ -107,11 +107,13 @@ def _secid_of(attributes: Any) -> str | None:
     return None
 
 
-def securities_in(body_raw: str, stock_list: Iterable[str] = ()) -> list[Security]:
+def securities_in(body_raw: str, stock_list: Iterable[str] = (), listed: Iterable[str] = ()) -> list[Security]:
     """Every security the raw body's markup and the feed's stockList name, once each, in order of appearance.
 
-    A name is the text the article gave the security (empty for a quote
-    chart or a stockList entry that the body never names).
+    A name is the text the article gave the security; one the markup does
+    not give (a quote chart, a stockList entry) is taken from a `名称(代码)`
+    in the body, else in what the feeds said (`listed`: the title, the
+    digest, a search answer's snippet), else empty.
     """
     names: dict[str, str] = {}
     body_raw = _NOT_XML.sub(" ", body_raw)
@@ -128,7 +130,7 @@ def securities_in(body_raw: str, stock_list: Iterable[str] = ()) -> list[Securit
     for secid in stock_list:
         names.setdefault(secid, "")
     if not all(names.values()):  # a stockList entry, a quote chart: the text may still name it, 昇兴股份(002752)
-        named = names_in_text(body_raw)
+        named = {**names_in_text("\n".join(listed)), **names_in_text(body_raw)}
         names = {secid: name or named.get(secid.split(".", 1)[1].upper(), "") for secid, name in names.items()}
     found = [s for secid, name in names.items() if (s := security(secid, name)) is not None]
     return found[:MAX_SECURITIES]

@@ -47,3 +47,10 @@ def test_every_field_cleaning_writes_is_one_a_worker_sends_back():
     assert clean_article(item) is None
     written = {name for name, value in dataclasses.asdict(item).items() if value != before[name]}
     assert written and written <= set(CLEANED_FIELDS), written - set(CLEANED_FIELDS)
+
+
+def test_a_search_answers_snippet_names_the_security_the_body_shows_only_as_a_chart():
+    item = Article("NW1", "u", "s", title="白酒板块走强", digest="贵州茅台(600519)午后拉升",
+                   body_raw='<p>白酒板块午后走强。</p><a href="http://quote.eastmoney.com/unify/r/1.600519"><img src="k.png"></a>')
+    assert clean_article(item) is None
+    assert [(s.symbol, s.name) for s in item.securities] == [("600519.SH", "贵州茅台")]

@@ -120,3 +120,21 @@ def test_a_name_written_beside_its_code_in_the_text_names_the_security(text, cod
 def test_a_name_whose_start_is_a_guess_is_no_name(text):
     """Chinese runs words together: without a delimiter right before a short name, it is not taken."""
     assert names_in_text(text) == {}
+
+
+def test_a_security_the_markup_leaves_unnamed_takes_its_name_from_the_feeds_text():
+    """A search answer's snippet or a flash's summary, `贵州茅台(600519)`, names a quote chart's security."""
+    chart = '<a href="http://quote.eastmoney.com/unify/r/1.600519"><img src="k.png"></a>'
+    found = securities_in(chart, ["116.00700"], ("茅台一季报", "摘要：贵州茅台(600519)营收增长；腾讯控股(00700)回购"))
+    assert [(s.symbol, s.name) for s in found] == [("600519.SH", "贵州茅台"), ("00700.HK", "腾讯控股")]
+
+
+def test_the_bodys_own_name_for_a_code_wins_over_the_feeds():
+    found = securities_in('<p>，贵州茅台(600519)</p><a href="http://quote.eastmoney.com/unify/r/1.600519"></a>',
+                          listed=("，茅台酒业(600519)",))
+    assert [s.name for s in found] == ["贵州茅台"]
+
+
+def test_the_feeds_text_adds_no_security_of_its_own():
+    """Only the body's markup and the stockList say which securities an article names; text only names them."""
+    assert securities_in("<p>正文</p>", listed=("，贵州茅台(600519)",)) == []
