@@ -19,12 +19,15 @@ from .sources.pages.markup import has_text
 Dropped = tuple[str, str]  # (drop reason, message)
 
 # What cleaning writes into an article: all a worker sends back (the raw body stays where it was).
-CLEANED_FIELDS = ("title", "digest", "media", "page_media", "securities", "body", "line_media")
+CLEANED_FIELDS = ("title", "original_title", "digest", "media", "page_media", "securities", "body", "line_media")
 
 
 def clean_article(item: Article) -> Dropped | None:
     """Clean an article in place; (drop reason, message) when nothing usable is left. Touches no shared state."""
     item.title = clean_text(item.title, TITLE_LIMIT)
+    item.original_title = clean_text(item.original_title, TITLE_LIMIT)
+    if item.original_title == item.title:  # a page that repeats its title names no other
+        item.original_title = ""
     item.digest = text_of_markup(item.digest, DIGEST_LIMIT)
     item.media, item.page_media = clean_name(item.media), clean_name(item.page_media)
     if (unsafe := unsafe_to_clean(item.body_raw)) is not None:

@@ -23,6 +23,7 @@ class Article:
     url: str
     share_url: str
     title: str = ""
+    original_title: str = ""  # the title the article first ran under, where its page says (`原标题：…`)
     time_text: str = ""
     published: datetime | None = None
     media: str = ""

@@ -55,6 +55,7 @@ class PostSource(Protocol):
 
     info_code: str
     title: str
+    original_title: str
     published: datetime | None
     category: str
     tags: list[str]
@@ -106,8 +107,10 @@ def published_time(post: PostSource) -> datetime:
 
 
 def post_facts(post: PostSource) -> dict[str, Any]:
-    """The fields every site builder's front matter ends with: source and infoCode (the digest is each one's own)."""
-    facts: dict[str, Any] = {"source": post.source} if post.source else {}
+    """The fields every site builder's front matter ends with: the original title where there is one, source
+    and infoCode (the digest is each one's own)."""
+    facts: dict[str, Any] = {"original_title": post.original_title} if post.original_title else {}
+    facts.update({"source": post.source} if post.source else {})
     facts["info_code"] = post.info_code
     return facts
 

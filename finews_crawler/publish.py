@@ -29,7 +29,8 @@ from .storage import ArticleRow, ArticleStore, Outcome
 def row_values(item: Article, post: str, post_path: str) -> dict[str, Any]:
     """The database columns of an article."""
     return {
-        "info_code": item.info_code, "title": item.title, "published_at": item.published,
+        "info_code": item.info_code, "title": item.title, "original_title": item.original_title,
+        "published_at": item.published,
         "source": item.source, "media": item.media, "page_media": item.page_media, "category": item.category,
         "tags": item.tags, "digest": item.digest, "feeds": item.feeds, "stock_list": item.stock_list,
         "template": item.template, "url": item.url,

@@ -45,6 +45,7 @@ def article_from_row(row: ArticleRow) -> Article:
     page_media = row.page_media or ("" if row.media else row.source)
     return Article(
         info_code=row.info_code, url=row.url, share_url=row.share_url, title=row.title,
+        original_title=row.original_title or "",
         published=row.published_at, media=row.media, page_media=page_media, digest=row.digest,
         feeds=list(row.feeds), stock_list=list(row.stock_list or []), template=row.template, body_raw=row.body_raw,
         fetched_at=row.fetched_at,

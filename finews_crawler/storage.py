@@ -65,6 +65,7 @@ class ArticleRow(Base):
 
     info_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
+    original_title: Mapped[str] = mapped_column(Text, default="")  # `原标题：…` on its page (migration 0007)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     source: Mapped[str] = mapped_column(String(200))
     media: Mapped[str] = mapped_column(String(200), default="")  # as the feed named it
@@ -241,7 +242,7 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
 
 
 # The newest migration (`migrations/versions/`); a test checks it against Alembic's own head.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 
 def at_head(engine: Engine) -> bool:

@@ -88,6 +88,7 @@ class SamplePost:
 
     info_code: str = "NW202204282363799455"
     title: str = "保定加强信用监管优化营商环境"
+    original_title: str = ""
     published: datetime | None = datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING)
     category: str = "zhongguoshichangjianguanxinwenwang"
     tags: list[str] = field(default_factory=lambda: ["中国市场监管新闻网新闻"])

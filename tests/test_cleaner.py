@@ -54,3 +54,10 @@ def test_a_search_answers_snippet_names_the_security_the_body_shows_only_as_a_ch
                    body_raw='<p>白酒板块午后走强。</p><a href="http://quote.eastmoney.com/unify/r/1.600519"><img src="k.png"></a>')
     assert clean_article(item) is None
     assert [(s.symbol, s.name) for s in item.securities] == [("600519.SH", "贵州茅台")]
+
+
+def test_an_original_title_is_cleaned_and_one_that_repeats_the_title_is_none():
+    item = _article("<p>正文</p>", original_title=" 旧标题\n ")
+    assert clean_article(item) is None and item.original_title == "旧标题"
+    repeated = _article("<p>正文</p>", original_title="标题")
+    assert clean_article(repeated) is None and repeated.original_title == ""

@@ -111,3 +111,12 @@ def test_the_start_up_repair_goes_on_past_a_post_it_cannot_write(tmp_path, store
     assert repaired == ["NW202205302396506117"]
     assert len(failed) == 1 and failed[0].startswith(f"{CODE} (") and "File name too long" in failed[0]
     assert [row.info_code for row in store.unexported()] == [CODE]
+
+
+def test_an_original_title_is_stored_and_written_in_the_front_matter_only_when_there_is_one(tmp_path, store):
+    folder = ExportFolder(tmp_path / "site")
+    Publisher(store, folder, SiteLinks()).publish(article(original_title="旧标题：沪指收涨"))
+    post = (tmp_path / "site" / POST).read_text(encoding="utf-8")
+    assert store.get(CODE).original_title == "旧标题：沪指收涨" and "original_title: 旧标题：沪指收涨" in post
+    Publisher(store, folder, SiteLinks()).publish(article(title="新标题"))
+    assert store.get(CODE).original_title == "" and "original_title" not in store.get(CODE).post

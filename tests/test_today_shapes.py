@@ -183,3 +183,19 @@ def test_todays_page_titles_in_div_title_and_names_the_media_in_a_sourcebox():
             '东方财富Choice数据 郑重声明：东方财富发布此内容旨在传播更多信息，与本站立场无关。</div></body></html>')
     read = read_page(page)
     assert (read.title, read.media, read.time) == ("沪指收涨", "东方财富Choice数据", "2026年08月19日 17:46")
+
+
+@pytest.mark.parametrize("sublab, original", [
+    ("原标题：沪指收涨0.5% 券商板块领涨", "沪指收涨0.5% 券商板块领涨"),
+    ("原标题: <b>旧标题</b> ", "旧标题"),
+    ("责任编辑：王某", ""),  # a sublab that does not say 原标题 names no title
+])
+def test_an_original_title_in_div_sublab_is_read_apart_from_the_title(sublab, original):
+    from finews_crawler.sources.pages import read_page
+
+    page = ('<html><body><div class="newsContent"><h1>沪指收涨</h1>'
+            f'<div class="sublab">{sublab}</div><div class="infos"><div class="item">2026年08月19日 17:46</div></div>'
+            '<div class="txtinfos" id="ContentBody"><p>正文。</p></div></div></body></html>')
+    read = read_page(page)
+    assert (read.title, read.original_title) == ("沪指收涨", original)
+    assert "原标题" not in read.body_html

@@ -574,6 +574,7 @@ class FinewsSpider(Spider):
             url=url,
             share_url=self.config.public_url(entry["info_code"]),
             title=page.title or entry["title"],
+            original_title=page.original_title,
             time_text=time_text,
             published=published,
             media=entry["media"],

@@ -5,9 +5,10 @@ from __future__ import annotations
 from .template import Template
 
 # Today's pages (SOURCE-SITE.md §6a) also title an article in `div.title`, and name the media in a
-# `div.sourcebox` outside the body: 「文章来源：东方财富Choice数据 郑重声明：…」.
+# `div.sourcebox` outside the body: 「文章来源：东方财富Choice数据 郑重声明：…」, and an original title in
+# `div.sublab`: 「原标题：…」.
 TEMPLATE = Template("desktop", title=".newsContent h1, div.title", infos=".newsContent .infos .item, div.sourcebox",
-                    digest=".newsContent .b-review", body="#ContentBody")
+                    digest=".newsContent .b-review", body="#ContentBody", original_title="div.sublab")
 
 
 def share_url(share_base: str, info_code: str) -> str:

@@ -9,6 +9,7 @@ reads any of them into `PageFields`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -20,6 +21,7 @@ WITHDRAWN_MARKERS = ("该文章已被删除", "文章不存在")
 _MEDIA_PREFIX = re.compile(r"^\s*(?:来源|来自|文章来源)\s*[:：]\s*")
 _MEDIA_TAIL = re.compile(r"\s*(?:郑重声明|免责声明|责任编辑)\s*[:：].*$", re.S)  # what follows the name in a sourcebox
 _DIGEST_PREFIX = re.compile(r"^\s*摘要\s*[:：]?\s*")
+_ORIGINAL_TITLE = re.compile(r"^\s*原标题\s*[:：]\s*(.+?)\s*$", re.S)
 TITLE_SUFFIX = re.compile(r"\s*_\s*东方财富网\s*$")
 
 
@@ -36,15 +38,17 @@ class Template:
     infos: str  # nodes among which the time and the `来源：` line are found
     digest: str
     body: str
+    original_title: str = ""  # the node holding `原标题：…`, where the layout has one
     compiled: dict[str, etree.XPath] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        compiled = {name: select(getattr(self, name)) for name in ("title", "infos", "digest", "body")}
+        compiled = {name: select(getattr(self, name)) for name in ("title", "infos", "digest", "body", "original_title")
+                    if getattr(self, name)}
         object.__setattr__(self, "compiled", compiled)
 
     def nodes(self, root: etree._Element, name: str) -> list[etree._Element]:
         """The nodes field `name` selects in a page."""
-        return self.compiled[name](root)
+        return self.compiled[name](root) if name in self.compiled else []
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class PageFields:
     digest: str = ""
     body_html: str = ""
     withdrawn: bool = False
+    original_title: str = ""  # the title the article first ran under (`原标题：…`), when the page gives one
 
     def under(self, shell: PageFields | None) -> PageFields:
         """This page's body, its other fields filled from an earlier page of the article that had no body."""
@@ -65,7 +70,8 @@ class PageFields:
             return self
         return PageFields(template=f"{shell.template}+{self.template}", title=shell.title or self.title,
                           time=shell.time or self.time, media=shell.media or self.media,
-                          digest=shell.digest or self.digest, body_html=self.body_html)
+                          digest=shell.digest or self.digest, body_html=self.body_html,
+                          original_title=shell.original_title or self.original_title)
 
 
 _BODY_TEXT = etree.XPath("//body//text()", smart_strings=False)
@@ -102,4 +108,10 @@ def read_template(root: etree._Element, template: Template, body: etree._Element
         digest=_DIGEST_PREFIX.sub("", " ".join(text_of(node) for node in template.nodes(root, "digest"))),
         body_html=body_html,
         withdrawn=withdrawn,
+        original_title=_original_title(text_of(node) for node in template.nodes(root, "original_title")),
     )
+
+
+def _original_title(texts: Iterable[str]) -> str:
+    """`原标题：…`'s title; a node that does not say 原标题 names none."""
+    return next((match[1] for text in texts if (match := _ORIGINAL_TITLE.match(text))), "")
