@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,16 +13,13 @@ from typing import Any
 
 import pytest
 import yaml
-from lxml import html as lxml_html
 
-from finews_crawler.cleaning import HIDDEN_STYLE, strip_stock_images
 from finews_crawler.dates import BEIJING
 from finews_crawler.securities import Security
+from finews_crawler.testing.text import visible_text  # noqa: F401 - the tests import it from here
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
-INVISIBLE = ("script", "style", "svg", "math", "iframe", "noscript", "template", "object")
-_ALL_SPACE = re.compile(r"[\s\u3000\xa0]+")
 
 
 def crawler_with(spider: type | None = None, **settings: Any) -> Any:
@@ -64,22 +60,6 @@ def split_post(text: str) -> tuple[dict[str, Any], str]:
 def post_body(rest: str) -> str:
     """The HTML body of a post: what comes before the share link."""
     return rest.split("\n\n<", 1)[0]
-
-
-def visible_text(markup: str, *, without_attribution: bool = True) -> str:
-    """What a reader sees of an HTML fragment, with all white space removed."""
-    markup = strip_stock_images(markup)
-    if not markup.strip():
-        return ""
-    root = lxml_html.fragment_fromstring(markup, create_parent="div")
-    for element in list(root.iter()):
-        if element is root or not isinstance(element.tag, str):
-            continue
-        hidden = HIDDEN_STYLE.search(element.get("style", ""))
-        attribution = without_attribution and "em_media" in element.get("class", "")
-        if element.tag in INVISIBLE or hidden or attribution:
-            element.drop_tree()
-    return _ALL_SPACE.sub("", root.text_content())
 
 
 @dataclass
