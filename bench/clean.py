@@ -13,11 +13,11 @@ import platform
 import time
 from dataclasses import replace
 
-from finews_crawler.attribution import render_attribution, split_attribution
-from finews_crawler.cleaning import clean_body
-from finews_crawler.dates import parse_beijing_time
+from finews_crawler.domain.attribution import render_attribution, split_attribution
+from finews_crawler.domain.cleaning import clean_body
+from finews_crawler.domain.dates import parse_beijing_time
 from finews_crawler.items import Article
-from finews_crawler.jekyll import SiteLinks, render_post
+from finews_crawler.outputs.jekyll import SiteLinks, render_post
 from finews_crawler.replay.site import ReplaySite, decorate_body
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from common import crawl_args, machine, replay_server, server_stats, stats_of, timed
 
 from finews_crawler.replay.server import Ban
-from finews_crawler.summary import requests_line
+from finews_crawler.runtime.summary import requests_line
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from common import REPO, crawl_args, machine, replay_server, stats_of, timed, timed_crawl
 
-from finews_crawler.summary import cpu_line, requests_line
+from finews_crawler.runtime.summary import cpu_line, requests_line
 
 
 def main() -> None:

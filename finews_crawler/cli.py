@@ -6,7 +6,7 @@ configuration is read the way the crawl reads it (settings.py, the YAML file,
 `-s`), applied to the command's settings before Scrapy builds a crawler or a
 log handler from them; a fault of the stores or the network ends the command
 with one line and a non-zero status, never a traceback; and whatever writes to
-a database or export folder holds the run lock (`finews_crawler.runlock`).
+a database or export folder holds the run lock (`finews_crawler.runtime.runlock`).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from scrapy.settings import BaseSettings
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from .config import ConfigError, FinewsConfig, load_config_file
-from .dates import BEIJING
-from .preflight import first_line, masked
-from .runlock import EXIT_LOCKED, RunLocked, run_lock
+from finews_crawler.config import ConfigError, FinewsConfig, load_config_file
+from finews_crawler.domain.dates import BEIJING
+from finews_crawler.runtime.preflight import first_line, masked
+from finews_crawler.runtime.runlock import EXIT_LOCKED, RunLocked, run_lock
 
 EXIT_USAGE = 2
 EXIT_FAULT = 1

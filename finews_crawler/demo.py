@@ -16,9 +16,9 @@ from dataclasses import replace
 
 from scrapy.settings import BaseSettings
 
-from .config import FinewsConfig
-from .replay.server import ReplayServer
-from .replay.site import DEFAULT_SITE_DIR, ReplaySite
+from finews_crawler.config import FinewsConfig
+from finews_crawler.replay.server import ReplayServer
+from finews_crawler.replay.site import DEFAULT_SITE_DIR, ReplaySite
 
 logger = logging.getLogger(__name__)
 

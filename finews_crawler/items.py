@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .securities import Security
+from finews_crawler.domain.securities import Security
 
 # The `template` of an article read by the generic extractor (a page no template knows): a guess, flagged.
 GENERIC_TEMPLATE = "generic"

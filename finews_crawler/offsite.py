@@ -21,8 +21,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
-from .config import FinewsConfig
-from .stats import count_drop
+from finews_crawler.config import FinewsConfig
+from finews_crawler.runtime.stats import count_drop
 
 logger = logging.getLogger(__name__)
 

@@ -33,8 +33,8 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
-from .config import FinewsConfig, is_loopback
-from .config.options import ConfigError
+from finews_crawler.config import FinewsConfig, is_loopback
+from finews_crawler.config.options import ConfigError
 
 logger = logging.getLogger(__name__)
 

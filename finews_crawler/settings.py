@@ -74,9 +74,9 @@ DOWNLOADER_MIDDLEWARES_BASE = {path: order for path, order in _SCRAPY_DOWNLOADER
                                if path != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"}
 del _SCRAPY_EXTENSIONS, _SCRAPY_DOWNLOADER_MIDDLEWARES, _LEFT_OUT
 EXTENSIONS = {
-    "finews_crawler.summary.RunSummary": 500,
-    "finews_crawler.logs.Progress": 510,
-    "finews_crawler.jobdir.JobDirGuard": 0,
+    "finews_crawler.runtime.summary.RunSummary": 500,
+    "finews_crawler.runtime.logs.Progress": 510,
+    "finews_crawler.runtime.jobdir.JobDirGuard": 0,
 }
 
 DOWNLOADER_MIDDLEWARES = {
@@ -98,7 +98,7 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "finews_crawler.pipelines.validate.ValidatePipeline": 100,
     "finews_crawler.pipelines.clean.CleanPipeline": 200,
-    "finews_crawler.pipelines.attribution.AttributionPipeline": 300,
+    "finews_crawler.pipelines.attribute.AttributionPipeline": 300,
     "finews_crawler.pipelines.categorise.CategorisePipeline": 400,
     "finews_crawler.pipelines.store.StorePipeline": 800,
 }

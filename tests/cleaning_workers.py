@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from finews_crawler.items import Article
-from finews_crawler.cleaner import Dropped, cleaned_fields
+from finews_crawler.domain.article import Dropped, cleaned_fields
 
 
 def cleaned_with_pid(item: Article) -> tuple[dict[str, Any], Dropped | None]:

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from finews_crawler.dates import BEIJING
-from finews_crawler.securities import Security
+from finews_crawler.domain.dates import BEIJING
+from finews_crawler.domain.securities import Security
 from finews_crawler.testing.text import visible_text  # noqa: F401 - the tests import it from here
 
 REPO = Path(__file__).resolve().parents[1]

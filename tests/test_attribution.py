@@ -1,10 +1,10 @@
 import pytest
 
-from finews_crawler.attribution import render_attribution, split_attribution
-from finews_crawler.cleaning import clean_body
+from finews_crawler.domain.attribution import render_attribution, split_attribution
+from finews_crawler.domain.cleaning import clean_body
 from finews_crawler.items import Article
-from finews_crawler.pipelines.attribution import AttributionPipeline
-from finews_crawler.stats import CountingStats
+from finews_crawler.pipelines.attribute import AttributionPipeline
+from finews_crawler.runtime.stats import CountingStats
 
 
 def test_media_is_the_whole_line_text_even_when_keyword_markup_splits_it():

@@ -1,4 +1,4 @@
-from finews_crawler.categories import categorise, media_slug
+from finews_crawler.domain.categories import categorise, media_slug
 from finews_crawler.sources.feeds import DEFAULT_FEEDS
 
 SPECS = {feed.name: feed for feed in DEFAULT_FEEDS}

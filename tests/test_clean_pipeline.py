@@ -17,7 +17,7 @@ from scrapy.exceptions import DropItem
 
 from finews_crawler.items import Article
 from finews_crawler.pipelines.clean import CleanPipeline
-from finews_crawler.stats import RETRYABLE_DROPS, CountingStats
+from finews_crawler.runtime.stats import RETRYABLE_DROPS, CountingStats
 
 
 def _article(code: str, body: str = "<p>正文</p>") -> Article:
@@ -100,7 +100,7 @@ KILLED_CRAWL = textwrap.dedent("""
     from cleaning_workers import cleaned_with_pid
     from finews_crawler.items import Article
     from finews_crawler.pipelines.clean import CleanPipeline
-    from finews_crawler.stats import CountingStats
+    from finews_crawler.runtime.stats import CountingStats
     pipeline = CleanPipeline(CountingStats(), work=cleaned_with_pid)
 
 

@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from finews_crawler.cleaner import CLEANED_FIELDS, clean_article, cleaned_fields
+from finews_crawler.domain.article import CLEANED_FIELDS, clean_article, cleaned_fields
 from finews_crawler.items import Article
 
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from finews_crawler.cleaning import clean_body, clean_text
+from finews_crawler.domain.cleaning import clean_body, clean_text
 from helpers import visible_text
 
 BASE = "http://127.0.0.1:8000/html_News/NewsShare.html?infoCode=NW202206010000000001"
@@ -148,7 +148,7 @@ def test_hidden_elements_go_whether_hidden_by_style_or_by_attribute():
 
 def test_the_final_allowlist_pass_runs_on_every_body(monkeypatch):
     """Defence in depth: the rules already keep to the allowlist, so only a spy shows the last pass runs."""
-    import finews_crawler.cleaning as cleaning
+    import finews_crawler.domain.cleaning as cleaning
 
     seen = []
     real = cleaning.sanitise
@@ -157,7 +157,7 @@ def test_the_final_allowlist_pass_runs_on_every_body(monkeypatch):
 
 
 def test_the_allowlist_alone_keeps_only_allowed_tags_attributes_and_schemes():
-    from finews_crawler.cleaning import sanitise
+    from finews_crawler.domain.cleaning import sanitise
 
     dirty = ('<div class="x"><p id="a" style="c" onclick="d">t<b>b</b></p><a href="javascript:e" target="_blank">l</a>'
              '<img src="data:x" onerror="f"><p class="em_media">m</p><td colspan="2" width="3">c</td><script>g</script></div>')

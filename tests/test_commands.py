@@ -16,9 +16,9 @@ from lxml import html as lxml_html
 from sqlalchemy import text
 
 from conftest import run_scrapy
-from finews_crawler.jekyll import SiteLinks
-from finews_crawler.publish import Publisher
-from finews_crawler.storage import MIGRATIONS, ArticleStore, make_engine
+from finews_crawler.outputs.jekyll import SiteLinks
+from finews_crawler.outputs.publish import Publisher
+from finews_crawler.storage.database import MIGRATIONS, ArticleStore, make_engine
 from test_publish import article
 
 pytestmark = pytest.mark.e2e
@@ -186,3 +186,22 @@ def test_export_of_a_stock_no_article_names_is_a_one_line_error(stored, tmp_path
     done = run_scrapy("export", "--format", "jsonl", "--out", str(tmp_path / "x.jsonl"), "--stock", "999999.SH",
                       "-s", f"FINEWS_DATABASE_URL=sqlite:///{database}")
     assert done.returncode == 2 and "no stored article names it" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_reclean_runs_the_configured_item_pipelines_including_ones_added_to_them(crawl, tmp_path):
+    import json
+
+    import finews_crawler.settings as project
+
+    site, database = tmp_path / "site", tmp_path / "finews.sqlite3"
+    shutil.copytree(crawl.export_dir, site)
+    shutil.copy(crawl.database, database)
+    pipelines = json.dumps({**project.ITEM_PIPELINES, "tests.failing_pipeline.MarkTitles": 500})
+    done = run_scrapy("reclean", "-s", f"FINEWS_DATABASE_URL=sqlite:///{database}", "-s", f"FINEWS_EXPORT_DIR={site}",
+                      "-s", f"ITEM_PIPELINES={pipelines}")
+    assert done.returncode == 0, done.stderr
+    assert f"{len(crawl.posts)} updated, 0 unchanged" in done.stdout
+    with sqlite3.connect(database) as connection:
+        titles = [title for title, in connection.execute("select title from articles")]
+    assert titles and all(title.startswith("【已复核】") for title in titles)
+    assert "title: 【已复核】" in (site / "_posts" / crawl.posts["NW202204282363799455"].name).read_text(encoding="utf-8")

@@ -146,12 +146,12 @@ def test_an_option_given_by_any_route_reaches_the_commands_and_the_crawler_alike
 
 
 def test_every_component_holds_the_one_configuration_of_its_crawler(tmp_path, monkeypatch):
-    from finews_crawler.logs import Progress
+    from finews_crawler.runtime.logs import Progress
     from finews_crawler.pipelines.categorise import CategorisePipeline
     from finews_crawler.pipelines.clean import CleanPipeline
     from finews_crawler.pipelines.store import StorePipeline
     from finews_crawler.politeness import SourcePoliteness
-    from finews_crawler.summary import RunSummary
+    from finews_crawler.runtime.summary import RunSummary
 
     given = {"FINEWS_API_BASE": "http://127.0.0.1:9", "FINEWS_CLEAN_BUDGET": 3, "FINEWS_STOP_AFTER_REFUSALS": 5,
              "FINEWS_TEMPLATE_CHANGE_SHARE": 0.25, "FINEWS_STATS_FILE": str(tmp_path / "stats.json"),

@@ -9,8 +9,8 @@ from collections import defaultdict
 
 import pytest
 
-from finews_crawler.jekyll import escape_template_syntax
-from finews_crawler.pinyin import pinyin_slug
+from finews_crawler.outputs.jekyll import escape_template_syntax
+from finews_crawler.domain.pinyin import pinyin_slug
 from finews_crawler.replay.corpus import CorpusPost
 from helpers import post_body, read_post, visible_text
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from finews_crawler.dates import BEIJING, format_post_date, parse_beijing_time
+from finews_crawler.domain.dates import BEIJING, format_post_date, parse_beijing_time
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -64,7 +64,7 @@ def test_impossible_cjk_dates_are_none(text):
 
 
 def test_a_stored_time_moves_only_within_the_pages_precision_unless_the_page_agrees():
-    from finews_crawler.dates import settled_time
+    from finews_crawler.domain.dates import settled_time
 
     stored = datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING)
     later = datetime(2022, 5, 28, 9, 0, 0, tzinfo=BEIJING)

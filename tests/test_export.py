@@ -3,7 +3,7 @@ import os
 import pytest
 
 from helpers import refusing_writes
-from finews_crawler.export import ExportError, ExportFolder
+from finews_crawler.outputs.folder import ExportError, ExportFolder
 
 
 def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path):

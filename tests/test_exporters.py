@@ -3,13 +3,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from finews_crawler.dates import BEIJING
-from finews_crawler.export import ExportFolder
-from finews_crawler.exporters import export_hugo, export_jekyll, export_jsonl
-from finews_crawler.jekyll import SiteLinks
-from finews_crawler.publish import Publisher
-from finews_crawler.rotation import Rotation
-from finews_crawler.storage import ArticleRow, ArticleStore
+from finews_crawler.domain.dates import BEIJING
+from finews_crawler.outputs.folder import ExportFolder
+from finews_crawler.outputs.rebuild import export_hugo, export_jekyll, export_jsonl
+from finews_crawler.outputs.jekyll import SiteLinks
+from finews_crawler.outputs.publish import Publisher
+from finews_crawler.outputs.rotation import Rotation
+from finews_crawler.storage.database import ArticleRow, ArticleStore
 from helpers import split_post
 from test_publish import article
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from finews_crawler.export import ExportError, ExportFolder
-from finews_crawler.files import UnsafeFile, open_regular, replace_text
-from finews_crawler.preflight import open_database
-from finews_crawler.runlock import RunLocked, run_lock
+from finews_crawler.outputs.folder import ExportError, ExportFolder
+from finews_crawler.runtime.files import UnsafeFile, open_regular, replace_text
+from finews_crawler.runtime.preflight import open_database
+from finews_crawler.runtime.runlock import RunLocked, run_lock
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from finews_crawler.sources.feeds import INFO_CODE
 from finews_crawler.sources.pages import GENERIC, PageError, generic_page
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.site import ReplaySite, Response
-from finews_crawler.summary import template_change
+from finews_crawler.runtime.summary import template_change
 from finews_crawler.testing.skeletons import SKELETONS, chrome_in, dress
 from helpers import visible_text
 

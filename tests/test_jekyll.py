@@ -6,8 +6,8 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from finews_crawler.dates import BEIJING
-from finews_crawler.jekyll import SiteLinks, escape_markdown, post_filename, render_post
+from finews_crawler.domain.dates import BEIJING
+from finews_crawler.outputs.jekyll import SiteLinks, escape_markdown, post_filename, render_post
 from helpers import SamplePost as Post, post_body, read_post, split_post
 
 

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import crawl_command, crawl_outcome, server_stats
-from finews_crawler.jobdir import MARKER, JobDirGuard
+from finews_crawler.runtime.jobdir import MARKER, JobDirGuard
 from finews_crawler.replay.server import ReplayServer
 from helpers import REPO
 

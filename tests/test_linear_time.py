@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-from finews_crawler.cleaning import clean_body, strip_stock_images, unsafe_to_clean
+from finews_crawler.domain.cleaning import clean_body, strip_stock_images, unsafe_to_clean
 from finews_crawler.sources.feeds import decode_payload
 from finews_crawler.sources.pages import has_text
 

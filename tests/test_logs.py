@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from conftest import run_crawl
-from finews_crawler.logs import articles_done, progress_line, quiet_libraries
+from finews_crawler.runtime.logs import articles_done, progress_line, quiet_libraries
 
 
 def _stores(workdir):

@@ -1,6 +1,6 @@
 import pytest
 
-from finews_crawler.pinyin import category_slug, pinyin_slug
+from finews_crawler.domain.pinyin import category_slug, pinyin_slug
 
 
 @pytest.mark.parametrize("name, slug", [

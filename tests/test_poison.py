@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import create_engine, text
 
 from conftest import run_crawl
-from finews_crawler.dates import parse_beijing_time
+from finews_crawler.domain.dates import parse_beijing_time
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.site import ReplayArticle, ReplaySite, Response
 from finews_crawler.sources.feeds import FeedEntry, FeedError, FeedSpec, TODAY_FEEDS, decode_payload, entries

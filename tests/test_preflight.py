@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from conftest import run_crawl, run_scrapy, server_stats
-from finews_crawler.preflight import export_fault, source_fault
+from finews_crawler.runtime.preflight import export_fault, source_fault
 
 pytestmark = pytest.mark.e2e
 

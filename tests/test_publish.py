@@ -2,13 +2,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from finews_crawler.dates import BEIJING
-from finews_crawler.export import ExportFolder
+from finews_crawler.domain.dates import BEIJING
+from finews_crawler.outputs.folder import ExportFolder
 from finews_crawler.items import Article
-from finews_crawler.jekyll import SiteLinks
-from finews_crawler.publish import Publisher
-from finews_crawler.rotation import Rotation
-from finews_crawler.storage import ArticleStore
+from finews_crawler.outputs.jekyll import SiteLinks
+from finews_crawler.outputs.publish import Publisher
+from finews_crawler.outputs.rotation import Rotation
+from finews_crawler.storage.database import ArticleStore
 
 CODE = "NW202204282363799455"
 POST = f"_posts/2022-04-28-{CODE}.md"
@@ -81,8 +81,8 @@ def test_an_export_failure_keeps_the_row_and_says_why(tmp_path, store):
 
 
 def test_a_row_stored_by_a_run_killed_before_its_post_was_written_is_repaired(tmp_path, store):
-    from finews_crawler.jekyll import render_post
-    from finews_crawler.publish import row_values
+    from finews_crawler.outputs.jekyll import render_post
+    from finews_crawler.outputs.publish import row_values
     post = render_post(article(), SiteLinks())
     store.upsert({**row_values(article(), post, POST), "post_exported": False})  # then SIGKILL
     publisher = Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks())
@@ -100,8 +100,8 @@ def test_a_published_row_is_marked_exported_only_once_its_post_is_written(tmp_pa
 def test_the_start_up_repair_goes_on_past_a_post_it_cannot_write(tmp_path, store):
     from dataclasses import replace
 
-    from finews_crawler.jekyll import render_post
-    from finews_crawler.publish import row_values
+    from finews_crawler.outputs.jekyll import render_post
+    from finews_crawler.outputs.publish import row_values
     other = replace(article(), info_code="NW202205302396506117")
     bad = "_posts/" + "长" * 200 + ".md"  # a name no file system takes
     store.upsert({**row_values(article(), render_post(article(), SiteLinks()), bad), "post_exported": False})

@@ -1,10 +1,10 @@
 import dataclasses
 
-from finews_crawler.export import ExportFolder
-from finews_crawler.jekyll import SiteLinks
-from finews_crawler.publish import Publisher
-from finews_crawler.reclean import article_from_row
-from finews_crawler.storage import ArticleRow, ArticleStore
+from finews_crawler.outputs.folder import ExportFolder
+from finews_crawler.outputs.jekyll import SiteLinks
+from finews_crawler.outputs.publish import Publisher
+from finews_crawler.pipelines.offline import article_from_row
+from finews_crawler.storage.database import ArticleRow, ArticleStore
 from test_publish import CODE, article
 
 # Derived by the pipelines again (or a column the spider never fills): everything else is a spider's fact.

@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import replace
 
-from finews_crawler.cleaning import clean_body
+from finews_crawler.domain.cleaning import clean_body
 from finews_crawler.sources.feeds import decode_payload
 from finews_crawler.sources.pages import has_text, read_page
 from finews_crawler.replay.today import DISCLAIMER, PROMOTION, code_of, stock_list, today_body

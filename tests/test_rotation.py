@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime
 
-from finews_crawler.export import ExportFolder
-from finews_crawler.rotation import Rotation, archived, post_date, rotate
+from finews_crawler.outputs.folder import ExportFolder
+from finews_crawler.outputs.rotation import Rotation, archived, post_date, rotate
 
 NOW = datetime(2022, 6, 1, 17, 0, tzinfo=UTC)  # 2022-06-02 01:00 in Beijing
 

@@ -9,13 +9,13 @@ import pytest
 
 from conftest import crawl_command, crawl_outcome
 from finews_crawler.replay.server import ReplayServer
-from finews_crawler.runlock import EXIT_LOCKED, RunLocked, run_lock
+from finews_crawler.runtime.runlock import EXIT_LOCKED, RunLocked, run_lock
 from helpers import REPO
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from finews_crawler.runlock import run_lock
+from finews_crawler.runtime.runlock import run_lock
 with run_lock(Path(sys.argv[1]), sys.argv[2], "crawl"):
     print("held", flush=True)
     time.sleep(600)

@@ -1,4 +1,4 @@
-"""The securities an article names (finews_crawler.securities), on real corpus bodies and the §7 forms."""
+"""The securities an article names (finews_crawler.domain.securities), on real corpus bodies and the §7 forms."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 import yaml
 from hypothesis import given, strategies as st
 
-from finews_crawler.cleaning import clean_body
-from finews_crawler.securities import Security, security, securities_in, split_by_kind, names_in_text
+from finews_crawler.domain.cleaning import clean_body
+from finews_crawler.domain.securities import Security, security, securities_in, split_by_kind, names_in_text
 from helpers import visible_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"

@@ -132,7 +132,7 @@ def test_a_roll_only_entry_waits_while_another_feed_pages_and_goes_when_the_last
 
     from finews_crawler.sources.feeds import FeedEntry
     from finews_crawler.spiders.finews import FinewsSpider
-    from finews_crawler.stats import CountingStats
+    from finews_crawler.runtime.stats import CountingStats
 
     spider = FinewsSpider()
     spider.crawler = SimpleNamespace(stats=CountingStats())

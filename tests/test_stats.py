@@ -1,7 +1,7 @@
 import pytest
 from scrapy.exceptions import DropItem
 
-from finews_crawler.stats import CountingStats, drop, drop_reason
+from finews_crawler.runtime.stats import CountingStats, drop, drop_reason
 
 
 def test_drop_counts_the_reason_and_puts_it_in_the_message():

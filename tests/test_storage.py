@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from concurrent.futures import ThreadPoolExecutor
 
-from finews_crawler.storage import HEAD_REVISION, ArticleStore, make_engine, migrate
+from finews_crawler.storage.database import HEAD_REVISION, ArticleStore, make_engine, migrate
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -187,14 +187,14 @@ def test_feed_facts_give_back_the_time_to_the_second_media_and_feeds(store):
 def test_head_revision_is_alembics_head_so_an_up_to_date_database_skips_alembic():
     from alembic.script import ScriptDirectory
 
-    from finews_crawler.storage import HEAD_REVISION, MIGRATIONS
+    from finews_crawler.storage.database import HEAD_REVISION, MIGRATIONS
     assert ScriptDirectory(str(MIGRATIONS)).get_current_head() == HEAD_REVISION
 
 
 def test_a_database_at_head_is_not_migrated_again(store, monkeypatch):
     import alembic.command
 
-    from finews_crawler.storage import at_head
+    from finews_crawler.storage.database import at_head
     assert at_head(store.engine)
     monkeypatch.setattr(alembic.command, "upgrade", lambda *a: pytest.fail("Alembic ran on a database at head"))
     migrate(store.engine)

@@ -13,7 +13,7 @@ from helpers import crawler_with
 from test_publish import article
 
 from finews_crawler.pipelines.store import StorePipeline
-from finews_crawler.storage import ArticleStore
+from finews_crawler.storage.database import ArticleStore
 
 
 def _engine(downloading: int = 0, in_pipelines: int = 1, queued: bool = False) -> SimpleNamespace:

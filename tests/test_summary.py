@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from finews_crawler.summary import cpu_line, process_cpu, run_failure, summary_line
+from finews_crawler.runtime.summary import cpu_line, process_cpu, run_failure, summary_line
 
 
 def test_summary_line_counts_articles_drops_and_errors_by_reason():
@@ -18,7 +18,7 @@ def test_summary_line_counts_articles_drops_and_errors_by_reason():
 
 
 def test_requests_line_amortises_feed_pages_over_the_articles_stored():
-    from finews_crawler.summary import requests_line
+    from finews_crawler.runtime.summary import requests_line
 
     stats = {"downloader/request_count": 13, "finews/feeds/pages/roll": 2, "finews/feeds/pages/media": 2,
              "finews/errors/feed": 1, "finews/pages/desktop": 6, "finews/pages/text_api": 1, "finews/articles/new": 5,

@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from conftest import run_crawl, server_stats
-from finews_crawler.dates import BEIJING
+from finews_crawler.domain.dates import BEIJING
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.today import NO_CURSOR, SHAPES, code_of
 from finews_crawler.sources.feeds import KINDS, FeedEntry

@@ -10,7 +10,7 @@ import pytest
 from helpers import child_pids
 from worker_jobs import chatty, deaf, dies, fails, fails_unpicklably, interrupted, loaded, pid_and_sum, sleeps
 
-from finews_crawler.workers import OverBudget, WorkerDied, WorkerPool, preload
+from finews_crawler.runtime.processes import OverBudget, WorkerDied, HelperPool, preload
 
 
 def _gone(pid: int) -> bool:
@@ -27,7 +27,7 @@ def _gone(pid: int) -> bool:
 
 def _with_pool(size: int, body):
     async def run():
-        pool = WorkerPool(size)
+        pool = HelperPool(size)
         try:
             return await body(pool)
         finally:
@@ -64,7 +64,7 @@ def test_start_boots_every_worker_running_its_job_and_the_real_jobs_reuse_them()
 @pytest.mark.parametrize("after", [0.0, 0.5])  # while its processes start, and while its jobs run
 def test_closing_during_a_start_that_would_hang_ends_it_and_leaves_no_worker(after):
     async def body():
-        pool = WorkerPool(2)
+        pool = HelperPool(2)
         before = child_pids()
         pool.start(sleeps, 60)  # a start job that never ends by itself (a database that does not answer)
         await asyncio.sleep(after)
@@ -155,7 +155,7 @@ def test_a_worker_ignores_the_process_groups_ctrl_c_the_crawl_ends_it():
 
 def test_close_ends_idle_and_busy_workers():
     async def run():
-        pool = WorkerPool(2)
+        pool = HelperPool(2)
         idle, _ = await pool.run(pid_and_sum)
         busy = asyncio.ensure_future(pool.run(sleeps, 60))
         await asyncio.sleep(1)

@@ -3,7 +3,7 @@
 Before: a bad YAML file, `-s` value, spider name or `-a` argument ends the
 command with one line naming the problem (exit status 2); a store, Redis
 server or source host that cannot be used with one line too (exit status 1),
-before anything is fetched (`finews_crawler.preflight`); another run holding
+before anything is fetched (`finews_crawler.runtime.preflight`); another run holding
 the database or export folder ends it with exit status 75 (or makes it wait up
 to FINEWS_LOCK_WAIT seconds).  With no source configured, the bundled replay
 site is served on loopback and becomes the source (`finews_crawler.demo`).
@@ -20,14 +20,14 @@ from scrapy.commands import ScrapyHelpFormatter
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.spiderloader import get_spider_loader
 
-from ..cli import ConfiguredCommand, finews_config, usage_error, run_locked
-from ..config import ConfigError, FinewsConfig
-from ..config.options import closest
-from ..demo import demo_source
-from ..politeness import EXIT_REFUSED, REFUSED, profile
-from ..preflight import open_database, start_fault
-from ..spiders.finews import ARGUMENTS, spider_arguments
-from ..summary import EXIT_READ_IN_PART, EXIT_TEMPLATE_CHANGED, FAILED, TEMPLATE_CHANGED, log_summary, read_in_part
+from finews_crawler.cli import ConfiguredCommand, finews_config, usage_error, run_locked
+from finews_crawler.config import ConfigError, FinewsConfig
+from finews_crawler.config.options import closest
+from finews_crawler.demo import demo_source
+from finews_crawler.politeness import EXIT_REFUSED, REFUSED, profile
+from finews_crawler.runtime.preflight import open_database, start_fault
+from finews_crawler.spiders.finews import ARGUMENTS, spider_arguments
+from finews_crawler.runtime.summary import EXIT_READ_IN_PART, EXIT_TEMPLATE_CHANGED, FAILED, TEMPLATE_CHANGED, log_summary, read_in_part
 
 HELP = """Run a spider: `scrapy crawl finews` mirrors the configured source (with none, the bundled demo site).
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 
-from ..export import ExportFolder
-from ..exporters import FORMATS, ExportReport, export_hugo, export_jekyll, export_jsonl
-from ..storage import ArticleStore
-from ..cli import FinewsCommand, existing_database, parse_since, run_locked, usage_error
-from ..config import FinewsConfig
+from finews_crawler.outputs.folder import ExportFolder
+from finews_crawler.outputs.rebuild import FORMATS, ExportReport, export_hugo, export_jekyll, export_jsonl
+from finews_crawler.storage.database import ArticleStore
+from finews_crawler.cli import FinewsCommand, existing_database, parse_since, run_locked, usage_error
+from finews_crawler.config import FinewsConfig
 
 logger = logging.getLogger(__name__)
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 
 
-from ..export import ExportFolder
-from ..jekyll import SiteLinks
-from ..publish import Publisher
-from ..reclean import processing_steps, reclean
-from ..stats import CountingStats
-from ..storage import ArticleStore
-from ..cli import FinewsCommand, existing_database, parse_since, run_locked
-from ..config import FinewsConfig
+from finews_crawler.outputs.folder import ExportFolder
+from finews_crawler.outputs.jekyll import SiteLinks
+from finews_crawler.outputs.publish import Publisher
+from finews_crawler.pipelines.offline import processing_steps, reclean
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import MemoryStatsCollector
+
+from finews_crawler.storage.database import ArticleStore
+from finews_crawler.cli import FinewsCommand, existing_database, parse_since, run_locked
+from finews_crawler.config import FinewsConfig
 
 
 class Command(FinewsCommand):
@@ -26,6 +29,12 @@ class Command(FinewsCommand):
         super().add_options(parser)
         self.add_since(parser)
 
+    def pipelines_crawler(self) -> Crawler:
+        """A crawler that never crawls: what the item pipelines are built from (settings, stats, signals)."""
+        crawler = Crawler(Spider, self.settings)  # the YAML file is already applied (`ConfiguredCommand`)
+        crawler.stats = MemoryStatsCollector(crawler)  # no engine, no reactor, no extensions: only what pipelines use
+        return crawler
+
     def work(self, config: FinewsConfig, opts: argparse.Namespace) -> int:
         database_url = existing_database("reclean", config.database_url)
         since = parse_since(opts.since)
@@ -36,12 +45,13 @@ class Command(FinewsCommand):
             store = ArticleStore.from_url(database_url)
             folder = ExportFolder(config.export_dir) if config.export_dir else None
             publisher = Publisher(store, folder, SiteLinks(config.links_base), config.rotation)
-            stats = CountingStats()
+            crawler = self.pipelines_crawler()
             try:
-                counts = reclean(store.rows(since), processing_steps(config, stats), publisher)
+                counts = reclean(store.rows(since), processing_steps(crawler), publisher)
             finally:
                 store.close()
-            drops = ", ".join(f"{key.removeprefix('finews/dropped/')}={n}" for key, n in sorted(stats.values.items())
+            values = crawler.stats.get_stats()
+            drops = ", ".join(f"{key.removeprefix('finews/dropped/')}={n}" for key, n in sorted(values.items())
                               if key.startswith("finews/dropped/")) or "none"
             print(f"finews reclean: {counts['updated']} updated, {counts['unchanged']} unchanged, "
                   f"{counts['dropped']} kept as stored because cleaning now drops them ({drops}), "

@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 
 
-from ..cli import FinewsCommand, fault, masked, usage_error
-from ..config import FinewsConfig
-from ..distributed import JobKeys
+from finews_crawler.cli import FinewsCommand, fault, masked, usage_error
+from finews_crawler.config import FinewsConfig
+from finews_crawler.distributed import JobKeys
 
 
 class Command(FinewsCommand):

@@ -6,10 +6,10 @@ import argparse
 from datetime import UTC, datetime
 
 
-from ..config import FinewsConfig
-from ..export import ExportFolder
-from ..rotation import Rotation, rotate
-from ..cli import FinewsCommand, finews_config, run_locked, usage_error
+from finews_crawler.config import FinewsConfig
+from finews_crawler.outputs.folder import ExportFolder
+from finews_crawler.outputs.rotation import Rotation, rotate
+from finews_crawler.cli import FinewsCommand, finews_config, run_locked, usage_error
 
 
 class Command(FinewsCommand):

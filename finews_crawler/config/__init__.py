@@ -33,13 +33,13 @@ from weakref import WeakKeyDictionary
 import yaml
 from scrapy.settings import BaseSettings
 
-from .. import settings as project_settings
-from ..sources.articles import Bases
-from ..sources.feeds import KINDS, TODAY_FEEDS, FeedSpec
-from ..sources.pages import desktop
-from ..rotation import POSTS_DIR, Rotation
-from ..securities import code_of
-from .options import RETIRED_YAML, YAML_KEYS, ConfigError, check_settings, closest, read
+from finews_crawler import settings as project_settings
+from finews_crawler.sources.articles import Bases
+from finews_crawler.sources.feeds import KINDS, TODAY_FEEDS, FeedSpec
+from finews_crawler.sources.pages import desktop
+from finews_crawler.outputs.rotation import POSTS_DIR, Rotation
+from finews_crawler.domain.securities import code_of
+from finews_crawler.config.options import RETIRED_YAML, YAML_KEYS, ConfigError, check_settings, closest, read
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

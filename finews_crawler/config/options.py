@@ -27,9 +27,9 @@ from dateutil.parser import isoparse
 
 from scrapy.settings import BaseSettings, default_settings
 
-from ..dates import BEIJING
-from ..securities import NAME as security_name
-from ..sources.feeds import DEFAULT_FEEDS, FeedSpec
+from finews_crawler.domain.dates import BEIJING
+from finews_crawler.domain.securities import NAME as security_name
+from finews_crawler.sources.feeds import DEFAULT_FEEDS, FeedSpec
 
 
 class ConfigError(ValueError):

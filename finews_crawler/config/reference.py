@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .options import OPTIONS, Option
+from finews_crawler.config.options import OPTIONS, Option
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "finews.example.yml"

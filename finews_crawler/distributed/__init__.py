@@ -15,7 +15,7 @@ from dataclasses import astuple, dataclass
 
 from scrapy.settings import BaseSettings
 
-from ..config import FinewsConfig
+from finews_crawler.config import FinewsConfig
 
 
 @dataclass(frozen=True)

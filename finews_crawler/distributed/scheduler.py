@@ -36,10 +36,10 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from ..config import FinewsConfig
-from ..stats import count_error
-from . import JobKeys
-from .serializer import QueueEntryError, dumps, loads
+from finews_crawler.config import FinewsConfig
+from finews_crawler.runtime.stats import count_error
+from finews_crawler.distributed import JobKeys
+from finews_crawler.distributed.serializer import QueueEntryError, dumps, loads
 
 logger = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ import asyncio
 
 from scrapy.crawler import Crawler
 
-from ..categories import categorise, fixed_category
-from ..config import FinewsConfig
-from ..items import Article
-from ..pinyin import load_dictionary
+from finews_crawler.domain.categories import categorise, fixed_category
+from finews_crawler.config import FinewsConfig
+from finews_crawler.items import Article
+from finews_crawler.domain.pinyin import load_dictionary
 
 
 class CategorisePipeline:
@@ -22,8 +22,8 @@ class CategorisePipeline:
     def from_crawler(cls, crawler: Crawler) -> CategorisePipeline:
         return cls(FinewsConfig.of(crawler))
 
-    def categorise(self, item: Article) -> Article:
-        """File the article under its category (synchronously: re-cleaning stored rows calls this)."""
+    def process_offline(self, item: Article) -> Article:
+        """File the article under its category, the dictionary loaded at once (`pipelines.offline`)."""
         item.category, item.tags = categorise(item.source, bool(item.media), item.feeds, self.specs, self.overrides)
         return item
 
@@ -36,4 +36,4 @@ class CategorisePipeline:
             if self._dictionary is None:
                 self._dictionary = asyncio.ensure_future(asyncio.to_thread(load_dictionary))
             await self._dictionary
-        return self.categorise(item)
+        return self.process_offline(item)

@@ -2,7 +2,7 @@
 attribution line, in worker processes and under a time budget.
 
 Cleaning is the one expensive step per article (two HTML5 parses and the
-rules).  It runs in processes of its own (`finews_crawler.workers`), so the
+rules).  It runs in processes of its own (`finews_crawler.runtime.processes`), so the
 crawl keeps downloading while a page is cleaned and cleaning has a core of
 its own: on threads it shared the reactor's GIL, and handing the GIL back
 and forth cost the reactor more CPU than the cleaning itself
@@ -28,12 +28,12 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from ..cleaner import Dropped, clean_article, cleaned_fields
-from ..config import FinewsConfig
-from ..items import Article
-from ..signals import articles_dispatched
-from ..stats import drop
-from ..workers import OverBudget, WorkerDied, WorkerPool, preload
+from finews_crawler.domain.article import Dropped, clean_article, cleaned_fields
+from finews_crawler.config import FinewsConfig
+from finews_crawler.items import Article
+from finews_crawler.signals import articles_dispatched
+from finews_crawler.runtime.stats import drop
+from finews_crawler.runtime.processes import OverBudget, WorkerDied, HelperPool, preload
 
 CLEANING_PROCESSES = 2
 
@@ -45,7 +45,7 @@ class CleanPipeline:
         self.budget = budget
         self.processes = processes
         self.work = work  # module-level, so a worker can import it
-        self._pool: WorkerPool | None = None
+        self._pool: HelperPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
@@ -53,17 +53,17 @@ class CleanPipeline:
         crawler.signals.connect(pipeline.start_workers, signal=articles_dispatched)
         return pipeline
 
-    def _workers(self) -> WorkerPool:
+    def _workers(self) -> HelperPool:
         if self._pool is None:  # started for the first article: a run with nothing new starts no process
-            self._pool = WorkerPool(self.processes)
+            self._pool = HelperPool(self.processes)
         return self._pool
 
     def start_workers(self) -> None:
         """The first article is on its way: start the cleaning processes while its page is fetched."""
         self._workers().start(preload, self.work.__module__)
 
-    def clean(self, item: Article) -> Article:
-        """The step run synchronously (re-cleaning stored articles)."""
+    def process_offline(self, item: Article) -> Article:
+        """Cleaning in this process (re-cleaning stored articles, `pipelines.offline`)."""
         if (dropped := clean_article(item)) is not None:
             drop(self.stats, *dropped)
         return item

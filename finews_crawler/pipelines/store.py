@@ -1,6 +1,6 @@
-"""Write each article to the database and the export folder (`finews_crawler.publish`).
+"""Write each article to the database and the export folder (`finews_crawler.outputs.publish`).
 
-Articles are written by a writer process of its own (`finews_crawler.workers`,
+Articles are written by a writer process of its own (`finews_crawler.runtime.processes`,
 started, and its stores opened, when the spider dispatches its first
 article, while that page is fetched: a run with nothing new starts none):
 the crawl never waits on a disk, rendering and the database driver do not
@@ -27,16 +27,16 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from ..config import FinewsConfig
-from ..export import ExportError, ExportFolder
-from ..items import Article
-from ..jekyll import SiteLinks
-from ..publish import NotStored, Published, Publisher, Target, publish_in_writer
-from ..rotation import rotate
-from ..signals import articles_dispatched
-from ..stats import ARTICLES, POSTS, count_error, drop
-from ..storage import ArticleStore
-from ..workers import WorkerPool
+from finews_crawler.config import FinewsConfig
+from finews_crawler.outputs.folder import ExportError, ExportFolder
+from finews_crawler.items import Article
+from finews_crawler.outputs.jekyll import SiteLinks
+from finews_crawler.outputs.publish import NotStored, Published, Publisher, Target, publish_in_writer
+from finews_crawler.outputs.rotation import rotate
+from finews_crawler.signals import articles_dispatched
+from finews_crawler.runtime.stats import ARTICLES, POSTS, count_error, drop
+from finews_crawler.storage.database import ArticleStore
+from finews_crawler.runtime.processes import HelperPool
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ BATCH_DELAY = 0.3  # seconds an item waits for others to share its transaction
 
 
 class StorePipeline:
+    stores = True  # re-cleaning stored articles publishes them itself (`pipelines.offline`)
+
     def __init__(self, crawler: Crawler, config: FinewsConfig) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
@@ -53,7 +55,7 @@ class StorePipeline:
         self.publisher = Publisher(None, self.folder, SiteLinks(config.links_base), config.rotation)
         self.target = Target(config.database_url, config.export_dir, self.publisher.links, config.rotation)
         self._steps = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finews-store")
-        self._writer: WorkerPool | None = None
+        self._writer: HelperPool | None = None
         self._batch: list[tuple[Article, asyncio.Future[Published | NotStored]]] = []
         self._writing = 0  # items handed to the writer and not yet settled
         self._timer: asyncio.TimerHandle | None = None
@@ -64,9 +66,9 @@ class StorePipeline:
         crawler.signals.connect(pipeline.start_writer, signal=articles_dispatched)
         return pipeline
 
-    def _writer_pool(self) -> WorkerPool:
+    def _writer_pool(self) -> HelperPool:
         if self._writer is None:  # started for the first article: a run with nothing new starts no process
-            self._writer = WorkerPool(1)
+            self._writer = HelperPool(1)
         return self._writer
 
     def start_writer(self) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..items import Article
-from ..stats import drop
-from ..validation import validation_problem
-from . import StatsPipeline
+from finews_crawler.items import Article
+from finews_crawler.runtime.stats import drop
+from finews_crawler.domain.usability import validation_problem
+from finews_crawler.pipelines import StatsPipeline
 
 
 class ValidatePipeline(StatsPipeline):

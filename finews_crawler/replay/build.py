@@ -22,8 +22,8 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from .corpus import CorpusPost, load_posts
-from .site import DEFAULT_SITE_DIR, ReplayArticle
+from finews_crawler.replay.corpus import CorpusPost, load_posts
+from finews_crawler.replay.site import DEFAULT_SITE_DIR, ReplayArticle
 
 CORPUS_DIR = DEFAULT_SITE_DIR.parent / "corpus"
 MEDIA_FEEDS = ("media", "market37", "market38", "market39")

@@ -25,8 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from .site import DEFAULT_SITE_DIR, ReplaySite
-from .today import SHAPES
+from finews_crawler.replay.site import DEFAULT_SITE_DIR, ReplaySite
+from finews_crawler.replay.today import SHAPES
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from ..sources.feeds import INFO_CODE
-from . import today
+from finews_crawler.sources.feeds import INFO_CODE
+from finews_crawler.replay import today
 
 # Today's article pages (SOURCE-SITE.md §6): `/a/{code}.html`, and `/m/a/{code}.html` standing in for the mobile host.
 _TODAY_PAGE = re.compile(r"(?P<mobile>/m)?/a/(?P<code>\d{18})\.html")

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .site import ReplayArticle
+    from finews_crawler.replay.site import ReplayArticle
 
 BEIJING = timezone(timedelta(hours=8))
 FAST_COLUMN = "102"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .pages import PageFields, desktop, mobile, read_page, read_text_api, text_api
+from finews_crawler.sources.pages import PageFields, desktop, mobile, read_page, read_text_api, text_api
 
 
 @dataclass(frozen=True)

@@ -33,21 +33,21 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from ..config import ConfigError, FinewsConfig
-from ..dates import parse_beijing_time, settled_time
-from ..items import GENERIC_TEMPLATE, Article
-from ..offsite import OffsiteRequest
-from ..config.options import Expected, closest, moment, securities
-from ..signals import articles_dispatched
-from ..sources.articles import Endpoint, endpoints
-from ..sources.characters import printable
-from ..sources.feeds.kind import article_code
-from ..sources.feeds.paging import IN_PART, paging_end
-from ..sources.feeds import FEED_MAXSIZE, PAGE_ITEMS_FACTOR, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
-from ..sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
-from ..stats import FEEDS_IN_PART, RETRYABLE_DROPS, count_drop, count_error, drop_reason
-from ..storage import ArticleStore
-from ..workers import OverBudget, WorkerDied, WorkerPool
+from finews_crawler.config import ConfigError, FinewsConfig
+from finews_crawler.domain.dates import parse_beijing_time, settled_time
+from finews_crawler.items import GENERIC_TEMPLATE, Article
+from finews_crawler.offsite import OffsiteRequest
+from finews_crawler.config.options import Expected, closest, moment, securities
+from finews_crawler.signals import articles_dispatched
+from finews_crawler.sources.articles import Endpoint, endpoints
+from finews_crawler.sources.characters import printable
+from finews_crawler.sources.feeds.kind import article_code
+from finews_crawler.sources.feeds.paging import IN_PART, paging_end
+from finews_crawler.sources.feeds import FEED_MAXSIZE, PAGE_ITEMS_FACTOR, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
+from finews_crawler.sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
+from finews_crawler.runtime.stats import FEEDS_IN_PART, RETRYABLE_DROPS, count_drop, count_error, drop_reason
+from finews_crawler.storage.database import ArticleStore
+from finews_crawler.runtime.processes import OverBudget, WorkerDied, HelperPool
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class FinewsSpider(Spider):
         self._gone: dict[str, str] = {}  # infoCode -> why it is settled without a row (withdrawn, 404, a drop)
         self._index: ArticleStore | None = None
         self._dispatching: set[asyncio.Task[None]] = set()  # held articles being handed to the engine
-        self._extractor: WorkerPool | None = None  # the generic extractor's process
+        self._extractor: HelperPool | None = None  # the generic extractor's process
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinewsSpider:
@@ -554,7 +554,7 @@ class FinewsSpider(Spider):
         """The generic extractor's reading, in a process of its own under the cleaning budget: it is
         superlinear on some pages, and must not stall the crawl (nor the other articles' budgets)."""
         if self._extractor is None:  # a run whose pages all fit a template starts none
-            self._extractor = WorkerPool(1)
+            self._extractor = HelperPool(1)
         return await self._extractor.run(generic_page, text, title, summary, whole, budget=self.config.clean_budget)
 
     def _article(self, entry: dict[str, Any], page: PageFields, url: str, stored_time: str = "") -> Article:

@@ -6,7 +6,7 @@ import re
 
 from lxml import html as lxml_html
 
-from ..cleaning import HIDDEN_STYLE, strip_stock_images
+from finews_crawler.domain.cleaning import HIDDEN_STYLE, strip_stock_images
 
 INVISIBLE = ("script", "style", "svg", "math", "iframe", "noscript", "template", "object")
 _ALL_SPACE = re.compile(r"[\s\u3000\xa0]+")

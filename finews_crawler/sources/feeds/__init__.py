@@ -14,16 +14,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ...dates import parse_beijing_time
-from ..characters import printable
-from .column import Column
-from .fast import Fast
-from .kind import INFO_CODE, FeedKind, NextPage
-from .market import Market
-from .media import Media
-from .payload import FeedError, Refused, decode_payload, unwrap_jsonp
-from .roll import Roll
-from .search import Search
+from finews_crawler.domain.dates import parse_beijing_time
+from finews_crawler.sources.characters import printable
+from finews_crawler.sources.feeds.column import Column
+from finews_crawler.sources.feeds.fast import Fast
+from finews_crawler.sources.feeds.kind import INFO_CODE, FeedKind, NextPage
+from finews_crawler.sources.feeds.market import Market
+from finews_crawler.sources.feeds.media import Media
+from finews_crawler.sources.feeds.payload import FeedError, Refused, decode_payload, unwrap_jsonp
+from finews_crawler.sources.feeds.roll import Roll
+from finews_crawler.sources.feeds.search import Search
 
 __all__ = ["DEFAULT_FEEDS", "FEED_MAXSIZE", "INFO_CODE", "KINDS", "PAGE_ITEMS_FACTOR", "TODAY_FEEDS", "FeedEntry", "FeedError", "FeedKind", "FeedSpec",
            "NextPage", "Refused", "Rejected", "decode_payload", "entries", "unwrap_jsonp"]

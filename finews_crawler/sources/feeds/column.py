@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from .kind import Keys, TodayKind
+from finews_crawler.sources.feeds.kind import Keys, TodayKind
 
 if TYPE_CHECKING:
-    from . import FeedSpec
+    from finews_crawler.sources.feeds import FeedSpec
 
 
 class Column(TodayKind):

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from .kind import Keys, NextPage, TodayKind
+from finews_crawler.sources.feeds.kind import Keys, NextPage, TodayKind
 
 if TYPE_CHECKING:
-    from . import FeedSpec
+    from finews_crawler.sources.feeds import FeedSpec
 
 
 def real_sort(value: Any) -> int | None:

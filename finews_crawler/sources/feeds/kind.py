@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .payload import FeedError
+from finews_crawler.sources.feeds.payload import FeedError
 
 if TYPE_CHECKING:
-    from . import FeedSpec
+    from finews_crawler.sources.feeds import FeedSpec
 
 INFO_CODE = re.compile(r"^[A-Z]{2}\d{6,30}$", re.ASCII)  # ASCII: \d would take full-width digits
 # Today's article code: the 18 digits of a legacy infoCode (NW + code is the same article).

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .kind import Keys, LegacyKind
-from .roll import webapi_url
+from finews_crawler.sources.feeds.kind import Keys, LegacyKind
+from finews_crawler.sources.feeds.roll import webapi_url
 
 if TYPE_CHECKING:
-    from . import FeedSpec
+    from finews_crawler.sources.feeds import FeedSpec
 
 
 class Media(LegacyKind):

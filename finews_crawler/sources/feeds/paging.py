@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .kind import NextPage
+from finews_crawler.sources.feeds.kind import NextPage
 
 
 class End(StrEnum):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from .kind import Keys, LegacyKind
+from finews_crawler.sources.feeds.kind import Keys, LegacyKind
 
 if TYPE_CHECKING:
-    from . import FeedSpec
+    from finews_crawler.sources.feeds import FeedSpec
 
 
 def webapi_url(base: str, feed_type: int, page: int, count: int) -> str:

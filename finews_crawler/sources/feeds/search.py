@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from .kind import Keys, TodayKind
-from .payload import FeedError, Refused
+from finews_crawler.sources.feeds.kind import Keys, TodayKind
+from finews_crawler.sources.feeds.payload import FeedError, Refused
 
 if TYPE_CHECKING:
-    from . import FeedSpec
+    from finews_crawler.sources.feeds import FeedSpec
 
 LIST_TYPE = "cmsArticleWebOld"
 _HIGHLIGHT = re.compile(r"</?em\b[^<>]{0,200}>", re.IGNORECASE)

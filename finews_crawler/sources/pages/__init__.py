@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from parsel import Selector
 
-from . import desktop, mobile
-from .generic import GENERIC, generic_page
-from .markup import decode_undeclared, has_text, inner_html, squash
-from .template import PageError, PageFields, Template, is_withdrawn_notice, read_template
-from .text_api import read_text_api
+from finews_crawler.sources.pages import desktop, mobile
+from finews_crawler.sources.pages.generic import GENERIC, generic_page
+from finews_crawler.sources.pages.markup import decode_undeclared, has_text, inner_html, squash
+from finews_crawler.sources.pages.template import PageError, PageFields, Template, is_withdrawn_notice, read_template
+from finews_crawler.sources.pages.text_api import read_text_api
 
 __all__ = ["GENERIC", "TEMPLATES", "PageError", "PageFields", "Template", "decode_undeclared", "generic_page",
            "has_text", "inner_html", "read_page", "read_text_api", "squash"]

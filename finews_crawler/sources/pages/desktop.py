@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .template import Template
+from finews_crawler.sources.pages.template import Template
 
 # Today's pages (SOURCE-SITE.md §6a) also title an article in `div.title`, and name the media in a
 # `div.sourcebox` outside the body: 「文章来源：东方财富Choice数据 郑重声明：…」, and an original title in

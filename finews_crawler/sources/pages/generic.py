@@ -9,9 +9,9 @@ from typing import Any
 
 from lxml import etree
 
-from ...items import GENERIC_TEMPLATE
-from .markup import has_text, squash
-from .template import TITLE_SUFFIX, PageError, PageFields
+from finews_crawler.items import GENERIC_TEMPLATE
+from finews_crawler.sources.pages.markup import has_text, squash
+from finews_crawler.sources.pages.template import TITLE_SUFFIX, PageError, PageFields
 
 GENERIC = GENERIC_TEMPLATE
 _EXTRACTED_BODY = re.compile(r"^\s*<html>\s*<body>(?P<body>.*)</body>\s*</html>\s*$", re.S)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .template import Template
+from finews_crawler.sources.pages.template import Template
 
 TEMPLATE = Template("mobile", title=".atitle", infos=".time, .source",
                     digest=".digest_content", body="article#zwtext")

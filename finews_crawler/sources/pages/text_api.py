@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..characters import printable
-from .markup import squash
-from .template import PageError, PageFields
+from finews_crawler.sources.characters import printable
+from finews_crawler.sources.pages.markup import squash
+from finews_crawler.sources.pages.template import PageError, PageFields
 
 
 def url(api_base: str, info_code: str) -> str:

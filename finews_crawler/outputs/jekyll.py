@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 import yaml
 
-from .dates import BEIJING, format_post_date
-from .securities import Security, split_by_kind
+from finews_crawler.domain.dates import BEIJING, format_post_date
+from finews_crawler.domain.securities import Security, split_by_kind
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>{}()#!|])")
 # Characters a YAML reader folds or rejects unless they are escaped in double quotes.

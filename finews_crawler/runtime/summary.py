@@ -13,10 +13,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from .config import FinewsConfig
-from .files import replace_text
-from .logs import SUMMARY
-from .stats import ARTICLES, DROPPED, ERRORS, FEEDS_IN_PART, POSTS, count_error, stored_count, with_prefix
+from finews_crawler.config import FinewsConfig
+from finews_crawler.runtime.files import replace_text
+from finews_crawler.runtime.logs import SUMMARY
+from finews_crawler.runtime.stats import ARTICLES, DROPPED, ERRORS, FEEDS_IN_PART, POSTS, count_error, stored_count, with_prefix
 
 logger = logging.getLogger("finews")
 

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .dates import BEIJING
-from .export import ExportFolder
+from finews_crawler.domain.dates import BEIJING
+from finews_crawler.outputs.folder import ExportFolder
 
 POSTS_DIR = "_posts"
 _DATED = re.compile(r"(\d{4})-(\d{2})-(\d{2})-.+\.md")

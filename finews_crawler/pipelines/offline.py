@@ -1,39 +1,54 @@
-"""Re-run cleaning and rendering on the stored raw bodies, without the network.
+"""The configured item pipelines run over stored articles, without a crawl (`scrapy reclean`).
 
 The stored row keeps everything the spider found (raw body, feed and page
 media, feeds, times), so an article rebuilt from it goes through the same
-pipeline steps as a crawled one and is published the same way: a post
-whose output changed is rewritten, the rest are left alone.
+pipelines as a crawled one, `ITEM_PIPELINES` in their order (a pipeline
+added there is run too), and is published the same way: a post whose
+output changed is rewritten, the rest are left alone.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from .config import FinewsConfig
-from .items import Article
-from .pipelines.attribution import AttributionPipeline
-from .pipelines.categorise import CategorisePipeline
-from .pipelines.clean import CleanPipeline
-from .pipelines.validate import ValidatePipeline
-from .publish import Publisher
-from .stats import CountingStats
-from .storage import ArticleRow
+from scrapy.crawler import Crawler
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import build_from_crawler, load_object
+
+from finews_crawler.items import Article
+from finews_crawler.outputs.publish import Publisher
+from finews_crawler.storage.database import ArticleRow
 
 logger = logging.getLogger(__name__)
 
 
-Step = Callable[[Article], Article]
+Step = Callable[[Article], Any]
 
 
-def processing_steps(config: FinewsConfig, stats: CountingStats) -> list[Step]:
-    """The crawl's processing pipelines, before storage, in their order (cleaning run synchronously)."""
-    return [ValidatePipeline(stats).process_item, CleanPipeline(stats).clean,  # type: ignore[arg-type]
-            AttributionPipeline(stats).process_item, CategorisePipeline(config).categorise]  # type: ignore[arg-type]
+def processing_steps(crawler: Crawler) -> list[Step]:
+    """The crawler's ITEM_PIPELINES in their order, each as a step over one article.
+
+    The pipeline that stores (`stores = True`) is left out: the caller
+    publishes each article itself.  A pipeline's `process_offline`, where it
+    has one, is its form for this: cleaning in this process, the pinyin
+    dictionary loaded at once.  Any other pipeline's `process_item` is run
+    as is (a coroutine is awaited).
+    """
+    steps: list[Step] = []
+    for path in build_component_list(crawler.settings.getwithbase("ITEM_PIPELINES")):
+        cls = load_object(path)
+        if getattr(cls, "stores", False):
+            continue
+        pipeline = build_from_crawler(cls, crawler)
+        steps.append(getattr(pipeline, "process_offline", None) or pipeline.process_item)
+    return steps
 
 
 def article_from_row(row: ArticleRow) -> Article:
@@ -60,6 +75,8 @@ def reclean(rows: Iterable[ArticleRow], steps: Sequence[Step], publisher: Publis
         try:
             for step in steps:
                 item = step(item)
+                if inspect.isawaitable(item):
+                    item = asyncio.run(_awaited(item))
         except DropItem as exc:
             counts["dropped"] += 1
             logger.warning("%s: kept as stored, cleaning it again drops it: %s", row.info_code, exc)
@@ -71,3 +88,7 @@ def reclean(rows: Iterable[ArticleRow], steps: Sequence[Step], publisher: Publis
             logger.error("%s: updated in the database, but the post was not exported: %s",
                          row.info_code, published.export_error)
     return counts
+
+
+async def _awaited(result: Awaitable[Article]) -> Article:
+    return await result

@@ -15,12 +15,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .export import ExportFolder
-from .hugo import CONTENT_DIR, hugo_filename, render_hugo_post
-from .jekyll import SiteLinks
-from .publish import Publisher
-from .rotation import Rotation, rotate
-from .storage import ArticleRow
+from finews_crawler.outputs.folder import ExportFolder
+from finews_crawler.outputs.hugo import CONTENT_DIR, hugo_filename, render_hugo_post
+from finews_crawler.outputs.jekyll import SiteLinks
+from finews_crawler.outputs.publish import Publisher
+from finews_crawler.outputs.rotation import Rotation, rotate
+from finews_crawler.storage.database import ArticleRow
 
 FORMATS = ("jekyll", "hugo", "jsonl")
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 
-from .sources.feeds import FeedSpec
-from .pinyin import category_slug
+from finews_crawler.sources.feeds import FeedSpec
+from finews_crawler.domain.pinyin import category_slug
 
 TAG_SUFFIX = "新闻"
 

@@ -18,12 +18,12 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from .export import ExportError, ExportFolder
-from .items import Article
-from .jekyll import (PostSource, SiteLinks, category_page_path, category_title, post_filename,
+from finews_crawler.outputs.folder import ExportError, ExportFolder
+from finews_crawler.items import Article
+from finews_crawler.outputs.jekyll import (PostSource, SiteLinks, category_page_path, category_title, post_filename,
                      render_category_page, render_post, render_security_page, security_page_path)
-from .rotation import POSTS_DIR, Rotation, archived
-from .storage import ArticleRow, ArticleStore, Outcome
+from finews_crawler.outputs.rotation import POSTS_DIR, Rotation, archived
+from finews_crawler.storage.database import ArticleRow, ArticleStore, Outcome
 
 
 def row_values(item: Article, post: str, post_path: str) -> dict[str, Any]:
@@ -205,6 +205,6 @@ def _publisher(target: Target) -> Publisher:
 
 
 def publish_in_writer(target: Target, items: list[Article]) -> list[Published | NotStored]:
-    """`Publisher.publish_many` run in a writer process (`finews_crawler.workers`)."""
+    """`Publisher.publish_many` run in a writer process (`finews_crawler.runtime.processes`)."""
     return [NotStored(f"{result.__class__.__name__}: {result}") if isinstance(result, SQLAlchemyError) else result
             for result in _publisher(target).publish_many(items)]

@@ -24,8 +24,8 @@ from typing import IO, Any
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
-from .files import UnsafeFile, open_regular
-from .storage import make_engine
+from finews_crawler.runtime.files import UnsafeFile, open_regular
+from finews_crawler.storage.database import make_engine
 
 LOCK_FILE = ".finews.lock"
 # Exit status of a command that found another run holding the lock (sysexits EX_TEMPFAIL).

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from .config import FinewsConfig
-from .storage import ArticleStore
+from finews_crawler.config import FinewsConfig
+from finews_crawler.storage.database import ArticleStore
 
 CONNECT_TIMEOUT = 10.0
 

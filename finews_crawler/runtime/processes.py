@@ -16,7 +16,7 @@ collected).  Code that does not return to the interpreter (a stuck parse in
 C) is the crawl's to end: past twice the budget and a second it kills the
 process, and a killed worker is replaced, never handed another job.
 
-A worker is `python -m finews_crawler.workers LIFELINE`: it imports the
+A worker is `python -m finews_crawler.runtime.processes LIFELINE`: it imports the
 job's module when the first job names it (never Scrapy unless the job
 does), and exits when LIFELINE, a pipe only the crawl holds open, reads
 end-of-file: a crawl killed outright (SIGKILL, the OOM killer) takes its
@@ -107,7 +107,7 @@ class _Worker:
         await self.process.wait()
 
 
-class WorkerPool:
+class HelperPool:
     """Up to `size` worker processes, started when a job needs one; `run` awaits a job's result.
 
     A job is a module-level function (the worker imports it by name) and
@@ -189,7 +189,7 @@ def _exit_with_crawl(lifeline: int) -> None:
 
 
 def preload(module: str) -> None:
-    """A job for `WorkerPool.start`: import the module the real jobs will name."""
+    """A job for `HelperPool.start`: import the module the real jobs will name."""
     importlib.import_module(module)
 
 
@@ -238,7 +238,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # Run as `python -m`, this module is __main__: the alarm raises the OverBudget the crawl can unpickle.
-    signal.signal(signal.SIGALRM, importlib.import_module("finews_crawler.workers")._ring)
+    signal.signal(signal.SIGALRM, importlib.import_module("finews_crawler.runtime.processes")._ring)
     _exit_with_crawl(int(sys.argv[1]))
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt the answers

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .items import Article
-from .sources.pages import has_text
+from finews_crawler.items import Article
+from finews_crawler.sources.pages import has_text
 
 
 def validation_problem(article: Article) -> tuple[str, str] | None:

@@ -6,9 +6,9 @@ and kept what it named in `line_media`.
 
 from __future__ import annotations
 
-from ..attribution import render_attribution
-from ..items import Article
-from . import StatsPipeline
+from finews_crawler.domain.attribution import render_attribution
+from finews_crawler.items import Article
+from finews_crawler.pipelines import StatsPipeline
 
 # The share page is East Money's own: the publisher when nothing else is named.
 FALLBACK_MEDIA = "东方财富网"

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .dates import BEIJING
-from .jekyll import (PostSource, category_title, dump_front_matter, escape_markdown, escape_template_syntax, post_facts,
+from finews_crawler.domain.dates import BEIJING
+from finews_crawler.outputs.jekyll import (PostSource, category_title, dump_front_matter, escape_markdown, escape_template_syntax, post_facts,
                      published_time, security_facts)
 
 CONTENT_DIR = "content/posts"

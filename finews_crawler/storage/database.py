@@ -30,10 +30,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
-from .dates import format_feed_time
-from .files import open_regular
-from .items import GENERIC_TEMPLATE
-from .securities import NAME, Security
+from finews_crawler.domain.dates import format_feed_time
+from finews_crawler.runtime.files import open_regular
+from finews_crawler.items import GENERIC_TEMPLATE
+from finews_crawler.domain.securities import NAME, Security
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -19,8 +19,8 @@ from typing import Any, TextIO
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from .config import FinewsConfig
-from .stats import DROPPED, stored_count, with_prefix
+from finews_crawler.config import FinewsConfig
+from finews_crawler.runtime.stats import DROPPED, stored_count, with_prefix
 
 # The summary's level: shown at WARNING (`-L WARNING`), hidden only at ERROR and above.
 SUMMARY = 35

@@ -22,8 +22,8 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from .cleaning import clean_name
-from .sources.feeds import MARKET_ID as _MARKET, SECID, SECURITY_CODE as _CODE
+from finews_crawler.domain.cleaning import clean_name
+from finews_crawler.sources.feeds import MARKET_ID as _MARKET, SECID, SECURITY_CODE as _CODE
 
 _SPAN_ID = re.compile(rf"^(?:stock_|bk_|Info\.){_MARKET}\.{_CODE}$", re.ASCII)
 _DATA_CODE_COMMA = re.compile(rf"^{_MARKET},{_CODE}$", re.ASCII)
@@ -36,7 +36,7 @@ _EXCHANGE_LINK = re.compile(r"^(?:https?:)?//quote\.eastmoney\.com/(sh|sz|bj)(\d
 _EXCHANGE_MARKET = {"sh": "1", "sz": "0", "bj": "0"}
 
 SUFFIX = {"1": "SH", "116": "HK", "105": "US", "106": "US", "107": "US"}
-BEIJING = re.compile(r"^(?:4|8|92)\d{4,5}$", re.ASCII)  # market 0 holds Beijing's codes too (43…, 83…, 87…, 920…)
+BEIJING_CODES = re.compile(r"^(?:4|8|92)\d{4,5}$", re.ASCII)  # market 0 holds Beijing's codes too (43…, 83…, 87…, 920…)
 SECTOR, INDEX = "90", "100"
 MAX_SECURITIES = 200  # an article naming more is not news about them
 # Every form above contains one of these; a body with none of them names no security.
@@ -71,7 +71,7 @@ def security(secid: str, name: str = "") -> Security | None:
 def symbol(market: str, code: str) -> str:
     """`600519.SH`, `000001.SZ`, `830799.BJ`, `00700.HK`, `NIO.US`, `BK0493`; the secid itself for other markets."""
     if market == "0":
-        return f"{code}.BJ" if BEIJING.fullmatch(code) else f"{code}.SZ"
+        return f"{code}.BJ" if BEIJING_CODES.fullmatch(code) else f"{code}.SZ"
     if market in SUFFIX:
         return f"{code.upper() if SUFFIX[market] == 'US' else code}.{SUFFIX[market]}"
     if market == SECTOR:

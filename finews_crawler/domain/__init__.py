@@ -1,0 +1,1 @@
+"""The pure rules of an article: cleaning, attribution, categories, securities, dates (no I/O, no Scrapy)."""

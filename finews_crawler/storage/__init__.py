@@ -1,0 +1,1 @@
+"""The database: its model, engine and migrations, and what the spider asks it."""
