@@ -118,7 +118,7 @@ def test_a_bad_infocode_is_one_line_and_status_2(tmp_path, value, message):
 
 def test_unknown_spider_arguments_are_refused_with_the_closest_name():
     from finews_crawler.config import ConfigError
-    from finews_crawler.spiders.finews import spider_arguments
+    from finews_crawler.config.arguments import spider_arguments
 
     assert spider_arguments({"infocodes": "NW202204282363799455"})
     with pytest.raises(ConfigError, match="did you mean infocodes"):

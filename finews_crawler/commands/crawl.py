@@ -26,7 +26,7 @@ from finews_crawler.config.options import closest
 from finews_crawler.demo import demo_source
 from finews_crawler.politeness import EXIT_REFUSED, REFUSED, profile
 from finews_crawler.runtime.preflight import open_database, start_fault
-from finews_crawler.spiders.finews import ARGUMENTS, spider_arguments
+from finews_crawler.config.arguments import ARGUMENTS, spider_arguments
 from finews_crawler.runtime.summary import EXIT_READ_IN_PART, EXIT_TEMPLATE_CHANGED, FAILED, TEMPLATE_CHANGED, log_summary, read_in_part
 
 HELP = """Run a spider: `scrapy crawl finews` mirrors the configured source (with none, the bundled demo site).

@@ -193,7 +193,7 @@ class FinewsConfig:
 
     def with_arguments(self, arguments: Mapping[str, Any]) -> FinewsConfig:
         """This configuration with the spider's arguments: `stocks` join the watch-list, `since`/`until` set the
-        backfill window (already parsed: `spiders.finews.spider_arguments`)."""
+        backfill window (already parsed: `config.arguments.spider_arguments`)."""
         config = self.watching(tuple(arguments.get("stocks", ())))
         window = {name: arguments[name] for name in ("since", "until") if arguments.get(name)}
         return replace(config, **window) if window else config

@@ -15,13 +15,11 @@ what to fetch and when; what a feed or page is and how it reads is
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 from functools import cached_property
-from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -31,49 +29,27 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from finews_crawler.config import ConfigError, FinewsConfig
-from finews_crawler.domain.dates import parse_beijing_time, settled_time
-from finews_crawler.items import GENERIC_TEMPLATE, Article
+from finews_crawler.config import FinewsConfig
+from finews_crawler.domain.dates import parse_beijing_time
+from finews_crawler.items import Article
 from finews_crawler.offsite import OffsiteRequest
-from finews_crawler.config.options import Expected, closest, moment, securities
+from finews_crawler.config.arguments import ARGUMENTS, spider_arguments
 from finews_crawler.signals import articles_dispatched
-from finews_crawler.sources.articles import Endpoint, endpoints
-from finews_crawler.sources.characters import printable
-from finews_crawler.sources.feeds.kind import article_code
+from finews_crawler.sources.articles import endpoints
+from finews_crawler.spiders.reading import MISSING, PageReader
+from finews_crawler.sources.facts import SUMMARY_TEMPLATE, ranked_article, summary_page
 from finews_crawler.sources.feeds.paging import IN_PART, paging_end
 from finews_crawler.sources.feeds import FEED_MAXSIZE, PAGE_ITEMS_FACTOR, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
-from finews_crawler.sources.pages import PageError, PageFields, decode_undeclared, generic_page, has_text
+from finews_crawler.sources.pages import PageFields, has_text
 from finews_crawler.runtime.stats import FEEDS_IN_PART, RETRYABLE_DROPS, count_drop, count_error, drop_reason
-from finews_crawler.storage.database import ArticleStore
-from finews_crawler.runtime.processes import OverBudget, WorkerDied, HelperPool
+from finews_crawler.storage.ledger import Ledger
 
 logger = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
-# A 7×24 summary cut short: the article page has the rest (SOURCE-SITE.md §6a).
-TRUNCATED = "[点击查看全文]"
-SUMMARY_TEMPLATE = "summary"  # the `template` of a flash stored from its summary
-# A page with no article in it, where that means the article is missing (`Endpoint.missing_without_body`).
-MISSING = PageFields(template="missing")
 MAX_QUEUED = 2000  # share-page requests waiting in memory before feed paging waits for them
 DISPATCH_CHUNK = 500  # held (roll-only) articles handed to the engine at a time
-
-
-def _page_text(response: TextResponse) -> str:
-    """Scrapy's text, except for a page that declares no encoding (see `decode_undeclared`); printable only."""
-    declared = (http_content_type_encoding(response.headers.get("Content-Type", b"").decode("latin-1"))
-                or html_body_declared_encoding(response.body) or read_bom(response.body)[0])
-    if declared:
-        return printable(response.text)
-    return printable(decode_undeclared(response.body) or response.text)
-
-
-def _whole_summary(entry: dict[str, Any]) -> str:
-    """A 7×24 flash's summary when it is the flash's whole text (§6a), or "": not a flash, or cut short."""
-    summary = entry["digest"].strip()
-    return summary if "fast" in entry["feeds"] and not summary.endswith(TRUNCATED) else ""
 
 
 def _read_feed_page(spec: FeedSpec, page: int, payload: dict[str, Any]) -> tuple[list[Any], Any]:
@@ -84,58 +60,6 @@ def _read_feed_page(spec: FeedSpec, page: int, payload: dict[str, Any]) -> tuple
         raise
     except Exception as exc:  # noqa: BLE001 - an answer of an unexpected shape is unreadable, never a crash
         raise FeedError(f"an answer of an unexpected shape ({type(exc).__name__}: {str(exc)[:80]})") from None
-
-
-# The spider's `-a` arguments, and what each means.
-ARGUMENTS = {"infocodes": "comma-separated article codes to fetch instead of reading the feeds "
-                          "(NW202204282363799455, or today's 18 digits 202204282363799455)",
-             "stocks": "comma-separated securities (600519, 00700.HK, BK0477) whose per-stock search is read too",
-             "since": "backfill: only articles published at or after this date or time (2026-11-01; Beijing time "
-                      "unless it names a zone)",
-             "until": "backfill: only articles published before this date or time (2026-11-15T12:00)"}
-
-
-def spider_arguments(given: dict[str, Any]) -> dict[str, Any]:
-    """The `-a` arguments, parsed: codes, securities, the backfill window. An unknown name names the closest
-    known one; an empty or bad value is a ConfigError."""
-    for name, value in given.items():
-        if name not in ARGUMENTS:
-            raise ConfigError(f"unknown spider argument -a {name}{closest(name, ARGUMENTS)} "
-                              f"(known: {', '.join(f'{k}: {v}' for k, v in ARGUMENTS.items())})")
-        if not str(value).strip(" ,"):
-            raise ConfigError(f"-a {name}= is empty: name at least one, or leave the argument out")
-    parsed: dict[str, Any] = {"infocodes": requested(given), "stocks": watched(given)}
-    for name in ("since", "until"):
-        try:
-            parsed[name] = moment(given.get(name, ""))
-        except Expected as exc:
-            raise ConfigError(f"-a {name}={given[name]!r}: expected {exc}") from None
-    if parsed["since"] and parsed["until"] and parsed["since"] >= parsed["until"]:
-        raise ConfigError(f"-a since= ({parsed['since']:%Y-%m-%d %H:%M %z}) is not before -a until= "
-                          f"({parsed['until']:%Y-%m-%d %H:%M %z}): the window is empty")
-    return parsed
-
-
-def requested(given: dict[str, Any]) -> list[str]:
-    """The article codes `-a infocodes=` names, each in its one spelling; ConfigError for one that is not a code."""
-    codes = []
-    for token in (token.strip() for token in str(given.get("infocodes", "")).split(",")):
-        if not token:
-            continue
-        code = article_code(token)
-        if code is None:
-            raise ConfigError(f"-a infocodes: {token[:80]!r} is not an article code (NW202204282363799455, "
-                              "or today's 18 digits 202204282363799455)")
-        codes.append(code)
-    return list(dict.fromkeys(codes))
-
-
-def watched(given: dict[str, Any]) -> tuple[str, ...]:
-    """The securities `-a stocks=` names; ConfigError for one that is not a security."""
-    try:
-        return securities(given.get("stocks", ""))
-    except Expected as exc:
-        raise ConfigError(f"-a stocks: expected {exc}") from None
 
 
 class FinewsSpider(Spider):
@@ -153,9 +77,9 @@ class FinewsSpider(Spider):
         self._skipped: set[str] = set()
         self._dispatched: set[str] = set()  # infoCodes whose share page was requested this run
         self._gone: dict[str, str] = {}  # infoCode -> why it is settled without a row (withdrawn, 404, a drop)
-        self._index: ArticleStore | None = None
+        self._ledger: Ledger | None = None  # what the database knows (none without a database)
         self._dispatching: set[asyncio.Task[None]] = set()  # held articles being handed to the engine
-        self._extractor: HelperPool | None = None  # the generic extractor's process
+
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinewsSpider:
@@ -171,21 +95,26 @@ class FinewsSpider(Spider):
         return FinewsConfig.of(self.crawler)
 
     @cached_property
+    def reader(self) -> PageReader:
+        """Reads each article page (`spiders.reading`); built on first use, like the configuration."""
+        return PageReader(self.crawler.stats, self.config.clean_budget)
+
+    @cached_property
     def feeds(self) -> dict[str, FeedSpec]:
         return {feed.name: feed for feed in self.config.feeds}
 
     # -- start -----------------------------------------------------------------
 
     async def _closed(self) -> None:
-        if self._index is not None:
+        if self._ledger is not None:
             try:
-                await asyncio.to_thread(self._index.mark_gone, self._gone)
+                await self._ledger.mark_gone(self._gone)
             except SQLAlchemyError as exc:
                 count_error(self.crawler.stats, "database")
                 self.logger.error("Cannot record %d withdrawn, missing or unusable articles: %s", len(self._gone), exc)
-            await asyncio.to_thread(self._index.release)
-        if self._extractor is not None:
-            await self._extractor.close()
+            await self._ledger.close()
+        if "reader" in self.__dict__:
+            await self.reader.close()
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.config.crawled_bases():
@@ -194,7 +123,7 @@ class FinewsSpider(Spider):
                               "`scrapy crawl finews` alone serves the bundled demo site")
             return
         if self.config.database_url:
-            self._index = await asyncio.to_thread(ArticleStore.acquire, self.config.database_url)
+            self._ledger = await Ledger.open(self.config.database_url, self.config.refresh, self.config.refresh_max_age)
         if self.only_codes:
             self.feeds_done = True
             for request in await self._dispatch([FeedEntry(code) for code in self.only_codes]):
@@ -248,7 +177,7 @@ class FinewsSpider(Spider):
         self.crawler.stats.inc_value(f"finews/feeds/pages/{feed}")
         listed, past_window = self._windowed(self._listed(spec, page, items))
         codes = {entry.info_code for entry in listed}
-        known = await self._known(codes)
+        known = await self._ledger.known(codes) if self._ledger is not None else set()
         for entry in listed:
             if entry.info_code in known:
                 self._skip(entry.info_code)
@@ -340,14 +269,6 @@ class FinewsSpider(Spider):
         while len(scheduler) > MAX_QUEUED:  # type: ignore[arg-type]
             await asyncio.sleep(0.05)
 
-    async def _known(self, codes: set[str]) -> set[str]:
-        """The codes already stored or gone (and checked recently enough): they are not fetched again."""
-        if self._index is None or self.config.refresh or not codes:
-            return set()
-        max_age = self.config.refresh_max_age
-        since = datetime.now(UTC) - max_age if max_age else None
-        return await asyncio.to_thread(self._index.known, codes, since)
-
     def _skip(self, code: str) -> None:
         if code not in self._skipped:
             self._skipped.add(code)
@@ -376,25 +297,25 @@ class FinewsSpider(Spider):
     async def _resume_paging(self) -> None:
         """Feeds an earlier run did not read to their end (killed, or the feed failed): their unread
         pages may lie behind pages that are all known now, so this run reads past known pages."""
-        if self._index is None:
+        if self._ledger is None:
             return
-        self._deep = await asyncio.to_thread(self._index.start_paging, sorted(self._paging))
+        self._deep = await self._ledger.start_paging(sorted(self._paging))
         if self._deep:
             self.logger.warning("An earlier run did not read feed %s to its end: reading past known pages "
                                 "(up to FINEWS_FEED_MAX_PAGES)", ", ".join(sorted(self._deep)))
 
     async def _paged_through(self, feed: str) -> None:
         """The feed is read to where a run stops: the next run may stop at its first known page again."""
-        if self._index is not None:
-            await asyncio.to_thread(self._index.finish_paging, feed)
+        if self._ledger is not None:
+            await self._ledger.finish_paging(feed)
 
     async def _resume_pending(self) -> None:
         """Articles an earlier run dispatched but never stored (it was killed): dispatch them again."""
-        if self._index is None:
+        if self._ledger is None:
             return
-        entries = await asyncio.to_thread(self._index.pending)
-        for data in entries:
-            self._collect(FeedEntry(**data))
+        entries = await self._ledger.pending()
+        for entry in entries:
+            self._collect(entry)
         if entries:
             self.crawler.stats.set_value("finews/articles/resumed", len(entries))
             self.logger.warning("%d articles an earlier run dispatched but did not store are fetched again",
@@ -440,24 +361,14 @@ class FinewsSpider(Spider):
             self.crawler.signals.send_catch_log(signal=articles_dispatched)
         self._dispatched.update(entry.info_code for entry in entries)
         stored_times: dict[str, str] = {}
-        if self._index is not None:
+        if self._ledger is not None:
             try:
-                entries, stored_times = await asyncio.to_thread(self._record_dispatch, entries)
+                entries, stored_times = await self._ledger.dispatch(entries)
             except SQLAlchemyError as exc:
                 count_error(self.crawler.stats, "database")
                 self.logger.error("Cannot record the dispatched articles (a crash now would need a refresh "
                                   "to find them again): %s", exc)
         return [self.article_request(entry, stored_times.get(entry.info_code, "")) for entry in entries]
-
-    def _record_dispatch(self, entries: list[FeedEntry]) -> tuple[list[FeedEntry], dict[str, str]]:
-        """Lay each entry over the stored facts and record it as pending (blocking: off the reactor);
-        (the entries, the stored time of those stored before)."""
-        assert self._index is not None
-        stored = self._index.feed_facts([entry.info_code for entry in entries])
-        entries = [entry.over(FeedEntry(**stored[entry.info_code]) if entry.info_code in stored else None)
-                   for entry in entries]
-        self._index.add_pending([entry.to_dict() for entry in entries])
-        return entries, {code: facts["time"] for code, facts in stored.items()}
 
     def _item_dropped(self, item: Article, exception: Exception) -> None:
         """An article dropped as unusable is settled like a withdrawn one: not fetched again unless refreshed."""
@@ -489,8 +400,10 @@ class FinewsSpider(Spider):
         code = entry["info_code"]
         chain = endpoints(self.config.bases(), code)
         earlier = PageFields(**shell) if shell else None
-        page = await self._read(chain[step], response, entry)
-        if page is None:
+        reading = await self.reader.read(chain[step], response, entry)
+        if reading.gone:
+            self._gone[code] = reading.gone
+        if (page := reading.page) is None:
             return
         if page is not MISSING:
             page = page.under(earlier)
@@ -510,91 +423,22 @@ class FinewsSpider(Spider):
         else:  # no body anywhere: validation drops it as empty
             yield self._article(entry, earlier if page is MISSING else page, chain[0].url, stored_time)
 
-    async def _read(self, endpoint: Endpoint, response: Response, entry: dict[str, Any]) -> PageFields | None:
-        """Read a response as `endpoint` says; None when it is settled or unusable (counted and logged),
-        MISSING when this page has no article and the next endpoint should be tried."""
-        code = entry["info_code"]
-        if not isinstance(response, TextResponse):
-            count_error(self.crawler.stats, "not_text")
-            self.logger.error("%s: answer is not text (%s, %s)", code, response.headers.get("Content-Type"), response.url)
-            return None
-        text = _page_text(response)
-        try:
-            page = endpoint.read(text)
-        except PageError as exc:
-            if not endpoint.page:
-                count_error(self.crawler.stats, endpoint.name)
-                self.logger.error("%s: %s (%s)", code, exc, response.url)
-                return None
-            try:
-                page = await self._generic(text, entry["title"], entry["digest"], bool(_whole_summary(entry)))
-            except (OverBudget, WorkerDied) as exc:  # finews's own fault: the article stays pending, for the next run
-                count_error(self.crawler.stats, "extraction")
-                self.logger.error("%s: the generic extractor did not finish (%s); fetched again by the next run (%s)",
-                                  code, exc, response.url)
-                return None
-            except PageError as generic_exc:
-                if endpoint.missing_without_body:
-                    self.logger.info("%s: no article in %s (%s)", code, response.url, generic_exc)
-                    return MISSING
-                count_error(self.crawler.stats, "unknown_template")
-                self.logger.error("%s: %s (%s)", code, generic_exc, response.url)
-                return None
-            self.crawler.stats.inc_value("finews/extraction/generic")
-            self.logger.warning("%s: no known page template; the generic extractor read it (%s)", code, response.url)
-        if page.withdrawn:
-            self._gone[code] = "withdrawn"
-            count_drop(self.crawler.stats, "withdrawn")
-            self.logger.info("%s: withdrawn at the source (%s)", code, response.url)
-            return None
-        self.crawler.stats.inc_value(f"finews/pages/{page.template}")
-        return page
-
-    async def _generic(self, text: str, title: str, summary: str, whole: bool) -> PageFields:
-        """The generic extractor's reading, in a process of its own under the cleaning budget: it is
-        superlinear on some pages, and must not stall the crawl (nor the other articles' budgets)."""
-        if self._extractor is None:  # a run whose pages all fit a template starts none
-            self._extractor = HelperPool(1)
-        return await self._extractor.run(generic_page, text, title, summary, whole, budget=self.config.clean_budget)
-
     def _article(self, entry: dict[str, Any], page: PageFields, url: str, stored_time: str = "") -> Article:
-        """Feed facts win over the page's: the feed time has seconds, the feed media is authoritative; a stored
-        article's time moves only when its page agrees (`dates.settled_time`; a generic guess has no say)."""
-        listed, stored, on_page = (parse_beijing_time(text) for text in (entry["time"], stored_time, page.time))
-        trusted = on_page if page.template != GENERIC_TEMPLATE else None
-        published = settled_time(listed, trusted, stored) or on_page
-        if published is not None and published == stored and listed is not None and listed != stored:
+        """The article the feed's and the page's facts make (`sources.facts`)."""
+        ranked = ranked_article(entry, page, url, self.config.public_url(entry["info_code"]), stored_time)
+        if ranked.time_kept:
             self.crawler.stats.inc_value("finews/articles/time_kept")
             self.logger.warning("%s: listed at %s, stored at %s, and its page does not agree: the stored time stays",
                                 entry["info_code"], entry["time"], stored_time)
-        time_text = next((text for text, when in ((entry["time"], listed), (stored_time, stored), (page.time, on_page))
-                          if when is not None and when == published), entry["time"] or page.time)
-        return Article(
-            info_code=entry["info_code"],
-            url=url,
-            share_url=self.config.public_url(entry["info_code"]),
-            title=page.title or entry["title"],
-            original_title=page.original_title,
-            time_text=time_text,
-            published=published,
-            media=entry["media"],
-            page_media=page.media,
-            digest=entry["digest"] or page.digest,
-            feeds=list(entry["feeds"]),
-            stock_list=list(entry.get("stocks", [])),
-            template=page.template,
-            body_raw=page.body_html,
-            fetched_at=datetime.now(UTC),
-        )
+        return ranked.article
 
     def _from_summary(self, entry: dict[str, Any], url: str, stored_time: str) -> Article | None:
-        """A 7×24 flash with no article page: its summary is its whole text (SOURCE-SITE.md §6a), unless the
-        summary says it is cut short (`[点击查看全文]`). Stored from it, flagged (`template: summary`)."""
-        if not (summary := _whole_summary(entry)):
+        """A 7×24 flash with no article page: stored from its summary, flagged (`template: summary`), unless the
+        summary says it is cut short (`[点击查看全文]`)."""
+        if (page := summary_page(entry)) is None:
             return None
         self.crawler.stats.inc_value(f"finews/pages/{SUMMARY_TEMPLATE}")
         self.logger.info("%s: no article page; a 7×24 flash, stored from its summary", entry["info_code"])
-        page = PageFields(template=SUMMARY_TEMPLATE, body_html=f"<p>{html.escape(summary, quote=False)}</p>")
         return self._article(entry, page, url, stored_time)
 
     def article_failed(self, failure: Failure) -> list[Article]:
