@@ -50,7 +50,8 @@ def ranked_article(entry: dict[str, Any], page: PageFields, url: str, share_url:
     article's time moves only when its page agrees (`dates.settled_time`; a generic guess has no say)."""
     listed, stored, on_page = (parse_beijing_time(text) for text in (entry["time"], stored_time, page.time))
     trusted = on_page if page.template != GENERIC_TEMPLATE else None
-    published = settled_time(listed, trusted, stored) or on_page
+    # Neither the feed nor a template's page says: what is stored stays; a new article takes the guess.
+    published = settled_time(listed, trusted, stored) or stored or on_page
     kept = published is not None and published == stored and listed is not None and listed != stored
     time_text = next((text for text, when in ((entry["time"], listed), (stored_time, stored), (page.time, on_page))
                       if when is not None and when == published), entry["time"] or page.time)
