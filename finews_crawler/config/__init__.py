@@ -33,13 +33,12 @@ from weakref import WeakKeyDictionary
 import yaml
 from scrapy.settings import BaseSettings
 
-from finews_crawler import settings as project_settings
 from finews_crawler.sources.articles import Bases
 from finews_crawler.sources.feeds import KINDS, TODAY_FEEDS, FeedSpec
 from finews_crawler.sources.pages import desktop
 from finews_crawler.outputs.rotation import POSTS_DIR, Rotation
 from finews_crawler.domain.securities import code_of
-from finews_crawler.config.options import RETIRED_YAML, YAML_KEYS, ConfigError, check_settings, closest, read
+from finews_crawler.config.options import OPTIONS, RETIRED_YAML, YAML_KEYS, ConfigError, check_settings, closest, read
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -304,8 +303,8 @@ class FinewsConfig:
         if self.crawled_bases() or self.demo:
             return None
         own = [f"{name} {value}" for name, value, default in (
-            ("FINEWS_DATABASE_URL", self.database_url, project_settings.FINEWS_DATABASE_URL),
-            ("FINEWS_EXPORT_DIR", str(self.export_dir or ""), project_settings.FINEWS_EXPORT_DIR),
+            ("FINEWS_DATABASE_URL", self.database_url, OPTIONS["FINEWS_DATABASE_URL"].default),
+            ("FINEWS_EXPORT_DIR", str(self.export_dir or ""), OPTIONS["FINEWS_EXPORT_DIR"].default),
         ) if value and value != default]
         if not own:
             return None

@@ -16,7 +16,8 @@ import json
 import re
 from typing import Any
 
-from finews_crawler.sources.feeds import FIELD_LIMITS, INFO_CODE, MAX_STOCKS, SECID, FeedEntry
+from finews_crawler.domain.securities import SECID
+from finews_crawler.sources.feeds import FIELD_LIMITS, INFO_CODE, MAX_STOCKS, FeedEntry
 
 # Field -> longest accepted text (characters): what the feeds take (feeds.FIELD_LIMITS).
 LIMITS = {"info_code": 40, **FIELD_LIMITS}

@@ -14,7 +14,7 @@ from finews_crawler.domain.attribution import split_attribution
 from finews_crawler.domain.cleaning import DIGEST_LIMIT, TITLE_LIMIT, clean_body, clean_name, clean_text, text_of_markup, unsafe_to_clean
 from finews_crawler.items import Article
 from finews_crawler.domain.securities import securities_in
-from finews_crawler.sources.pages.markup import has_text
+from finews_crawler.domain.markup import has_text
 
 Dropped = tuple[str, str]  # (drop reason, message)
 

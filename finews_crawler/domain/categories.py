@@ -11,11 +11,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
-from finews_crawler.sources.feeds import FeedSpec
 from finews_crawler.domain.pinyin import category_slug
 
 TAG_SUFFIX = "新闻"
+
+
+class FixedFeed(Protocol):
+    """A feed that files every article it alone lists under one category (`FeedSpec`: the roll feed's emnews)."""
+
+    category: str | None
+    tag: str | None
 
 
 MAX_SLUG = 60  # characters: a file name (category/{slug}.html) stays far below the file system's limit
@@ -28,7 +35,7 @@ def media_slug(media: str, overrides: Mapping[str, str]) -> str:
     return slug if len(slug) <= MAX_SLUG else slug[: MAX_SLUG - len(digest)] + digest
 
 
-def fixed_category(named_by_feed: bool, feeds: Iterable[str], specs: Mapping[str, FeedSpec]) -> tuple[str, list[str]] | None:
+def fixed_category(named_by_feed: bool, feeds: Iterable[str], specs: Mapping[str, FixedFeed]) -> tuple[str, list[str]] | None:
     """(category, tags) of a feed with a fixed category that listed the article, unless a feed named its media."""
     if named_by_feed:
         return None
@@ -38,7 +45,7 @@ def fixed_category(named_by_feed: bool, feeds: Iterable[str], specs: Mapping[str
     return None
 
 
-def categorise(source: str, named_by_feed: bool, feeds: Iterable[str], specs: Mapping[str, FeedSpec],
+def categorise(source: str, named_by_feed: bool, feeds: Iterable[str], specs: Mapping[str, FixedFeed],
                overrides: Mapping[str, str]) -> tuple[str, list[str]]:
     """(category, tags) of an article from its media and the feeds that listed it."""
     return fixed_category(named_by_feed, feeds, specs) or (media_slug(source, overrides), [f"{source}{TAG_SUFFIX}"])

@@ -23,8 +23,10 @@ from typing import Any
 from lxml import html as lxml_html
 
 from finews_crawler.domain.cleaning import clean_name
-from finews_crawler.sources.feeds import MARKET_ID as _MARKET, SECID, SECURITY_CODE as _CODE
 
+# A security id as feeds and quote links write it (SOURCE-SITE.md §7): market id, dot, code.
+_MARKET, _CODE = r"(\d{1,3})", r"([A-Za-z0-9]{1,12})"  # its two parts, for the other spellings
+SECID = re.compile(rf"^{_MARKET}\.{_CODE}$", re.ASCII)
 _SPAN_ID = re.compile(rf"^(?:stock_|bk_|Info\.){_MARKET}\.{_CODE}$", re.ASCII)
 _DATA_CODE_COMMA = re.compile(rf"^{_MARKET},{_CODE}$", re.ASCII)
 _DATA_CODE_BAR = re.compile(rf"^{_CODE}\|{_MARKET}\|\d+$", re.ASCII)  # code|market|chart type (quote charts)

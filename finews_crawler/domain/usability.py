@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from finews_crawler.items import Article
-from finews_crawler.sources.pages import has_text
+from finews_crawler.domain.markup import has_text
 
 
 def validation_problem(article: Article) -> tuple[str, str] | None:

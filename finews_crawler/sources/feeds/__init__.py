@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from finews_crawler.domain.dates import parse_beijing_time
+from finews_crawler.domain.securities import SECID
 from finews_crawler.sources.characters import printable
 from finews_crawler.sources.feeds.column import Column
 from finews_crawler.sources.feeds.fast import Fast
@@ -29,9 +30,6 @@ __all__ = ["DEFAULT_FEEDS", "FEED_MAXSIZE", "INFO_CODE", "KINDS", "PAGE_ITEMS_FA
            "NextPage", "Refused", "Rejected", "decode_payload", "entries", "unwrap_jsonp"]
 
 KINDS: dict[str, FeedKind] = {kind.name: kind for kind in (Roll(), Media(), Market(), Fast(), Column(), Search())}
-# A security id as feeds and quote links write it (SOURCE-SITE.md §7): market id, dot, code.
-MARKET_ID, SECURITY_CODE = r"(\d{1,3})", r"([A-Za-z0-9]{1,12})"  # its two parts, for the other spellings
-SECID = re.compile(rf"^{MARKET_ID}\.{SECURITY_CODE}$", re.ASCII)
 MAX_STOCKS = 50
 # A security's code as a search keyword: ASCII letters and digits (600519, 00700, NIO, BK0477).
 KEYWORD = re.compile(r"^[A-Za-z0-9]{1,12}$", re.ASCII)

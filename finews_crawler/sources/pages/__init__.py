@@ -10,7 +10,7 @@ from parsel import Selector
 
 from finews_crawler.sources.pages import desktop, mobile
 from finews_crawler.sources.pages.generic import GENERIC, generic_page
-from finews_crawler.sources.pages.markup import decode_undeclared, has_text, inner_html, squash
+from finews_crawler.domain.markup import decode_undeclared, has_text, inner_html, squash
 from finews_crawler.sources.pages.template import PageError, PageFields, Template, is_withdrawn_notice, read_template
 from finews_crawler.sources.pages.text_api import read_text_api
 

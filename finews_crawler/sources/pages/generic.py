@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 from finews_crawler.items import GENERIC_TEMPLATE
-from finews_crawler.sources.pages.markup import has_text, squash
+from finews_crawler.domain.markup import has_text, squash
 from finews_crawler.sources.pages.template import TITLE_SUFFIX, PageError, PageFields
 
 GENERIC = GENERIC_TEMPLATE

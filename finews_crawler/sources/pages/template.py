@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from finews_crawler.domain.dates import parse_beijing_time
-from finews_crawler.sources.pages.markup import has_text, inner_html, select, squash, text_of
+from finews_crawler.domain.markup import has_text, inner_html, select, squash, text_of
 
 WITHDRAWN_MARKERS = ("该文章已被删除", "文章不存在")
 _MEDIA_PREFIX = re.compile(r"^\s*(?:来源|来自|文章来源)\s*[:：]\s*")

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from finews_crawler.sources.characters import printable
-from finews_crawler.sources.pages.markup import squash
+from finews_crawler.domain.markup import squash
 from finews_crawler.sources.pages.template import PageError, PageFields
 
 
