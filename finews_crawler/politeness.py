@@ -33,7 +33,8 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
-from finews_crawler.config import FinewsConfig, is_loopback
+from finews_crawler.config import FinewsConfig
+from finews_crawler.sources.hosts import is_loopback
 from finews_crawler.config.options import ConfigError
 
 logger = logging.getLogger(__name__)

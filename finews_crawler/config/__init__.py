@@ -20,14 +20,12 @@ default, doc) are one table: `finews_crawler.config.options`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from datetime import datetime, timedelta
-from ipaddress import ip_address
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
 import yaml
@@ -35,7 +33,7 @@ from scrapy.settings import BaseSettings
 
 from finews_crawler.sources.articles import Bases
 from finews_crawler.sources.feeds import KINDS, TODAY_FEEDS, FeedSpec
-from finews_crawler.sources.pages import desktop
+from finews_crawler.sources.hosts import EASTMONEY, PublicPage, public_page
 from finews_crawler.outputs.rotation import POSTS_DIR, Rotation
 from finews_crawler.domain.securities import code_of
 from finews_crawler.config.options import OPTIONS, RETIRED_YAML, YAML_KEYS, ConfigError, check_settings, closest, read
@@ -50,21 +48,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_CONFIG_FILE = "finews.yml"
 # Above settings.py ("project", 20), below custom_settings (30) and -s (40).
 YAML_PRIORITY = 25
-
-def is_loopback(base: str) -> bool:
-    host = urlsplit(base).hostname or ""
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-# Today's live hosts (SOURCE-SITE.md §6), the eastmoney profile's bases unless set.
-EASTMONEY = {"list": "https://np-listapi.eastmoney.com", "page": "https://finance.eastmoney.com",
-             "mobile": "https://wap.eastmoney.com", "search": "https://search-api-web.eastmoney.com"}
-
-# Where the articles of a replay site are published (the roll feed's `url_w`, SOURCE-SITE.md §6).
-REPLAY_PUBLIC_BASE = "https://finance.eastmoney.com"
 
 def read_yaml_config(path: Path) -> dict[str, Any]:
     """Map a YAML config file to Scrapy settings; errors name the file and key."""
@@ -316,25 +299,15 @@ class FinewsConfig:
         return Bases(page=self.page_base, mobile=self.mobile_base, share=self.share_base, api=self.api_base)
 
     def public_url(self, info_code: str) -> str:
-        """The article's page as readers reach it: the link a post gives, the base its relative URLs resolve on.
-
-        A replay site on a loopback address (the bundled one, on a random
-        port, or any other) stands in for the real source: its articles link
-        to the source's public page, never to a local address.
-        """
+        """The article's page as readers reach it: the link a post gives, the base its relative URLs resolve on
+        (`sources.hosts.public_page`)."""
         shape, base = self._public_page
         return shape(base, info_code)
 
     @cached_property
-    def _public_page(self) -> tuple[Callable[[str, str], str], str]:
+    def _public_page(self) -> PublicPage:
         """The URL shape and base of `public_url`, chosen once per run rather than per article."""
-        if self.public_share_base:
-            return desktop.share_url, self.public_share_base
-        if is_loopback(self.page_base or self.share_base):
-            return desktop.article_url, REPLAY_PUBLIC_BASE
-        if self.page_base:
-            return desktop.article_url, self.page_base
-        return desktop.share_url, self.share_base
+        return public_page(self.public_share_base, self.page_base, self.share_base)
 
     def crawled_bases(self) -> list[tuple[str, str]]:
         """(base, setting) of every host a crawl sends requests to (the search host only with a watch-list)."""
