@@ -9,6 +9,7 @@ from finews_crawler.outputs.jekyll import SiteLinks
 from finews_crawler.outputs.publish import Publisher
 from finews_crawler.outputs.rotation import Rotation
 from finews_crawler.storage.database import ArticleStore
+from finews_crawler.testing.database import stored_row
 
 CODE = "NW202204282363799455"
 POST = f"_posts/2022-04-28-{CODE}.md"
@@ -32,8 +33,8 @@ def store(tmp_path):
 def test_publishing_writes_the_row_the_post_and_the_category_page(tmp_path, store):
     published = Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks()).publish(article())
     assert published.outcome.status == "new" and published.post_written
-    assert store.get(CODE).media == "财联社"
-    assert (tmp_path / "site" / POST).read_text(encoding="utf-8") == store.get(CODE).post
+    assert stored_row(store, CODE).media == "财联社"
+    assert (tmp_path / "site" / POST).read_text(encoding="utf-8") == stored_row(store, CODE).post
     assert "title: 财联社新闻" in (tmp_path / "site" / "category" / "cailianshe.html").read_text(encoding="utf-8")
 
 
@@ -77,7 +78,7 @@ def test_an_export_failure_keeps_the_row_and_says_why(tmp_path, store):
     published = Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks()).publish(article())
     assert published.outcome.status == "new" and not published.post_written
     assert "Not a directory" in published.export_error
-    assert store.get(CODE) is not None
+    assert stored_row(store, CODE) is not None
 
 
 def test_a_row_stored_by_a_run_killed_before_its_post_was_written_is_repaired(tmp_path, store):
@@ -117,6 +118,6 @@ def test_an_original_title_is_stored_and_written_in_the_front_matter_only_when_t
     folder = ExportFolder(tmp_path / "site")
     Publisher(store, folder, SiteLinks()).publish(article(original_title="旧标题：沪指收涨"))
     post = (tmp_path / "site" / POST).read_text(encoding="utf-8")
-    assert store.get(CODE).original_title == "旧标题：沪指收涨" and "original_title: 旧标题：沪指收涨" in post
+    assert stored_row(store, CODE).original_title == "旧标题：沪指收涨" and "original_title: 旧标题：沪指收涨" in post
     Publisher(store, folder, SiteLinks()).publish(article(title="新标题"))
-    assert store.get(CODE).original_title == "" and "original_title" not in store.get(CODE).post
+    assert stored_row(store, CODE).original_title == "" and "original_title" not in stored_row(store, CODE).post

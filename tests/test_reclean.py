@@ -5,6 +5,7 @@ from finews_crawler.outputs.jekyll import SiteLinks
 from finews_crawler.outputs.publish import Publisher
 from finews_crawler.pipelines.offline import article_from_row
 from finews_crawler.storage.database import ArticleRow, ArticleStore
+from finews_crawler.testing.database import stored_row
 from test_publish import CODE, article
 
 # Derived by the pipelines again (or a column the spider never fills): everything else is a spider's fact.
@@ -18,7 +19,7 @@ def test_an_article_rebuilt_from_its_row_has_every_fact_the_spider_found(tmp_pat
     stored = article(original_title="旧标题", page_media="页面媒体", digest="摘要", stock_list=["1.600519"],
                      time_text="2022-04-28 13:52:55")
     Publisher(store, ExportFolder(tmp_path / "site"), SiteLinks()).publish(stored)
-    rebuilt = article_from_row(store.get(CODE))
+    rebuilt = article_from_row(stored_row(store, CODE))
     columns = set(ArticleRow.__table__.columns.keys())
     kept = {name for name in facts if name in columns}
     assert {"original_title", "page_media", "digest", "stock_list", "body_raw"} <= kept

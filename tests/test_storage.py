@@ -6,6 +6,7 @@ from sqlalchemy import text
 from concurrent.futures import ThreadPoolExecutor
 
 from finews_crawler.storage.database import HEAD_REVISION, ArticleStore, make_engine, migrate
+from finews_crawler.testing.database import stored_row, securities_of, naming, gone
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -51,7 +52,7 @@ def test_upsert_tells_new_unchanged_and_updated_apart(store):
     assert store.upsert(values()).status == "new"
     assert store.upsert(values()).status == "unchanged"
     assert store.upsert(values(post="---\n---\n<p>changed</p>\n", title="新标题")).status == "updated"
-    assert store.get("NW202204282363799455").title == "新标题"
+    assert stored_row(store, "NW202204282363799455").title == "新标题"
     with store.engine.connect() as connection:
         assert connection.execute(text("select count(*) from articles")).scalar() == 1
 
@@ -64,7 +65,7 @@ def test_an_update_that_moves_the_post_reports_the_old_path(store):
 
 def test_times_come_back_aware_and_equal(store):
     store.upsert(values())
-    row = store.get("NW202204282363799455")
+    row = stored_row(store, "NW202204282363799455")
     assert row.published_at == datetime(2022, 4, 28, 5, 52, 55, tzinfo=UTC)
     assert row.published_at.tzinfo is not None and row.tags == ["财联社新闻"]
 
@@ -76,19 +77,19 @@ def test_a_naive_datetime_is_refused(store):
 
 def test_created_at_survives_an_update(store):
     store.upsert(values())
-    created = store.get("NW202204282363799455").created_at
+    created = stored_row(store, "NW202204282363799455").created_at
     store.upsert(values(post="changed"))
-    row = store.get("NW202204282363799455")
+    row = stored_row(store, "NW202204282363799455")
     assert row.created_at == created and row.updated_at >= created
 
 
 def test_gone_articles_count_as_known_until_they_come_back(store):
     store.mark_gone({"NW202205312399000001": "withdrawn", "NW202205312399000002": "not_found"})
     store.mark_gone({"NW202205312399000001": "withdrawn"})  # checked again: no duplicate
-    assert store.gone() == {"NW202205312399000001": "withdrawn", "NW202205312399000002": "not_found"}
+    assert gone(store) == {"NW202205312399000001": "withdrawn", "NW202205312399000002": "not_found"}
     assert store.known(["NW202205312399000001", "NW202205312399000003"]) == {"NW202205312399000001"}
     store.upsert(values(info_code="NW202205312399000001"))
-    assert store.gone() == {"NW202205312399000002": "not_found"}
+    assert gone(store) == {"NW202205312399000002": "not_found"}
 
 
 def test_known_with_a_cutoff_leaves_out_rows_and_tombstones_checked_before_it(store):
@@ -129,9 +130,9 @@ def test_a_database_of_the_first_schema_is_upgraded_with_its_rows(database_url):
         " values ('NW202204282363799455', 't', '2022-04-28 05:52:55', 's', 'c', '[]', '', '[]', 'desktop',"
         " 'u', 'u', 'r', 'b', 'p', '_posts/x.md', 'h', '2026-01-01', '2026-01-01', '2026-01-01')")
     store = ArticleStore(engine)
-    row = store.get("NW202204282363799455")
+    row = stored_row(store, "NW202204282363799455")
     assert row is not None and row.title == "t" and row.media == "" and row.page_media == "" and row.post_exported
-    assert store.gone() == {}
+    assert gone(store) == {}
     store.close()
 
 
@@ -159,13 +160,13 @@ def test_an_unchanged_refetch_still_records_when_it_was_fetched(store):
     store.upsert(values())
     later = datetime(2026, 6, 1, tzinfo=UTC)
     assert store.upsert(values(fetched_at=later)).status == "unchanged"
-    assert store.get("NW202204282363799455").fetched_at == later
+    assert stored_row(store, "NW202204282363799455").fetched_at == later
 
 
 def test_one_batch_naming_an_article_twice_is_split_and_keeps_the_last(store):
     outcomes = store.upsert_many([values(), values(post="---\n---\n<p>changed</p>\n", title="新标题")])
     assert [o.status for o in outcomes] == ["new", "updated"]
-    assert store.get("NW202204282363799455").title == "新标题"
+    assert stored_row(store, "NW202204282363799455").title == "新标题"
 
 
 def test_storing_an_article_settles_it_whether_or_not_it_changed(store):
@@ -222,7 +223,7 @@ def test_a_database_made_before_migration_0004_gains_an_empty_stock_list(databas
         " '', '[\"roll\"]', 'desktop', 'u', 'u', 'r', 'b', 'p', 'x.md', 'h', true, :now, :now, :now)",
         now=datetime(2026, 1, 1))
     store = ArticleStore(engine)
-    assert store.get("NW202204282363799455").stock_list == []
+    assert stored_row(store, "NW202204282363799455").stock_list == []
     store.close()
 
 
@@ -238,16 +239,16 @@ def _named(code: str, day: int, *securities: dict) -> dict:
 
 def test_the_securities_an_article_names_are_stored_with_it_in_its_order(store):
     store.upsert(_named("NW2022042800000001", 28, TENCENT, MOUTAI))
-    assert store.securities_of("NW2022042800000001") == [
+    assert securities_of(store, "NW2022042800000001") == [
         {k: v for k, v in TENCENT.items()}, {k: v for k, v in MOUTAI.items()}]
-    assert [s.symbol for s in store.get("NW2022042800000001").securities] == ["00700.HK", "600519.SH"]
+    assert [s.symbol for s in stored_row(store, "NW2022042800000001").securities] == ["00700.HK", "600519.SH"]
 
 
 def test_an_update_replaces_the_links_and_a_later_name_wins_an_empty_one_does_not(store):
     store.upsert(_named("NW2022042800000001", 28, MOUTAI, LIQUOR))
     store.upsert(_named("NW2022042800000001", 28, {**MOUTAI, "name": "茅台"}))
     store.upsert(_named("NW2022042900000001", 29, {**MOUTAI, "name": ""}))
-    assert store.securities_of("NW2022042800000001") == [{**MOUTAI, "name": "茅台"}]
+    assert securities_of(store, "NW2022042800000001") == [{**MOUTAI, "name": "茅台"}]
     with store.engine.connect() as connection:
         assert connection.execute(text("select name from securities where secid = '1.600519'")).scalar() == "茅台"
 
@@ -255,8 +256,8 @@ def test_an_update_replaces_the_links_and_a_later_name_wins_an_empty_one_does_no
 def test_articles_naming_a_security_come_newest_first(store):
     store.upsert_many([_named("NW2022042600000001", 26, MOUTAI), _named("NW2022042800000001", 28, MOUTAI, LIQUOR),
                        _named("NW2022042700000001", 27, TENCENT)])
-    assert store.naming(["1.600519"]) == ["NW2022042800000001", "NW2022042600000001"]
-    assert store.naming(["1.600519", "116.00700"], limit=2) == ["NW2022042800000001", "NW2022042700000001"]
+    assert naming(store, ["1.600519"]) == ["NW2022042800000001", "NW2022042600000001"]
+    assert naming(store, ["1.600519", "116.00700"], limit=2) == ["NW2022042800000001", "NW2022042700000001"]
     since = datetime(2022, 4, 27, tzinfo=BEIJING)
     assert [row.info_code for row in store.rows(since, naming=["90.BK0477", "116.00700"])] == [
         "NW2022042700000001", "NW2022042800000001"]
@@ -292,7 +293,7 @@ def test_a_database_made_before_migration_0005_gains_empty_security_tables(datab
         " '', '[\"roll\"]', '[]', 'desktop', 'u', 'u', 'r', 'b', 'p', 'x.md', 'h', true, :now, :now, :now)",
         now=datetime(2026, 1, 1))
     store = ArticleStore(engine)
-    assert store.get("NW202204282363799455").securities == [] and store.securities_of("NW202204282363799455") == []
+    assert stored_row(store, "NW202204282363799455").securities == [] and securities_of(store, "NW202204282363799455") == []
     store.close()
 
 
@@ -311,5 +312,5 @@ def test_a_migration_that_fails_half_way_leaves_no_half_a_schema(database_url):
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE article_securities"))
     migrate(engine)  # and the next run migrates the whole way
-    assert ArticleStore(engine).get("NW1") is None
+    assert stored_row(ArticleStore(engine), "NW1") is None
     engine.dispose()

@@ -455,15 +455,6 @@ class ArticleStore:
              "published_at": values["published_at"]}
             for values in rows for position, item in enumerate(named[values["info_code"]])])
 
-    def securities_of(self, info_code: str) -> list[dict[str, Any]]:
-        """The securities an article names (secid, symbol, kind, name as the article gives it), in its order."""
-        links, table = ArticleSecurityRow.__table__, SecurityRow.__table__
-        with self.engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(
-                select(table.c.secid, table.c.symbol, table.c.kind, links.c.name)
-                .join(links, links.c.secid == table.c.secid).where(links.c.info_code == info_code)
-                .order_by(links.c.position))]
-
     def secids(self, wanted: Iterable[str]) -> dict[str, list[str]]:
         """The stored secids each of `wanted` means: a symbol (any case: `600519.sh`), a secid (`1.600519`),
         or a bare code (`600519`, in every market); [] for one no stored article names."""
@@ -483,14 +474,6 @@ class ArticleStore:
                                                        .order_by(table.c.secid)))
         return found
 
-    def naming(self, secids: Iterable[str], limit: int | None = None) -> list[str]:
-        """The infoCodes of the articles naming any of these secids, newest first (the (secid, published_at) index)."""
-        links = ArticleSecurityRow.__table__
-        query = (select(links.c.info_code, links.c.published_at).where(links.c.secid.in_(list(secids))).distinct()
-                 .order_by(links.c.published_at.desc(), links.c.info_code).limit(limit))
-        with self.engine.connect() as connection:
-            return list(dict.fromkeys(connection.scalars(query)))
-
     def mark_exported(self, codes: Iterable[str]) -> None:
         """The posts of these rows are in the export folder now."""
         with self.engine.begin() as connection:
@@ -502,10 +485,6 @@ class ArticleStore:
         """Rows whose post never reached the export folder (a killed run, a full disk)."""
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.scalars(select(ArticleRow).where(ArticleRow.post_exported.is_(False))))
-
-    def get(self, info_code: str) -> ArticleRow | None:
-        with Session(self.engine, expire_on_commit=False) as session:
-            return session.get(ArticleRow, info_code)
 
     def known(self, codes: Iterable[str], checked_since: datetime | None = None) -> set[str]:
         """Which of `codes` are stored or gone (and, with `checked_since`, were fetched since then)."""
@@ -578,10 +557,6 @@ class ArticleStore:
         """The feed entries of dispatched articles that are neither stored nor gone."""
         with Session(self.engine) as session:
             return list(session.scalars(select(PendingRow.entry).order_by(PendingRow.info_code)))
-
-    def gone(self) -> dict[str, str]:
-        with Session(self.engine) as session:
-            return {code: reason for code, reason in session.execute(select(GoneRow.info_code, GoneRow.reason))}
 
     def rows(self, since: datetime | None = None, batch: int = 500,
              naming: Sequence[str] | None = None) -> Iterator[ArticleRow]:
