@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
+
+from finews_crawler.testing.runs import crawl_command
 from urllib.request import urlopen
 
 REPO = Path(__file__).resolve().parents[1]
@@ -77,47 +77,11 @@ def replay_server(scale: int, latency: float, ban: bool = False) -> Iterator[str
         process.wait()
 
 
-def server_stats(url: str, reset: bool = False) -> dict:
-    with urlopen(f"{url}/__stats") as answer:
-        stats = json.load(answer)
-    if reset:
-        urlopen(f"{url}/__reset").close()
-    return stats
-
-
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A database URL whose tables live in a fresh schema, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    schema = f"finews_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def crawl_args(settings: dict[str, str], workdir: Path, name: str, *extra: str) -> list[str]:
-    command = [sys.executable, "-m", "scrapy", "crawl", "finews", *extra,
-               "-s", f"LOG_FILE={workdir / f'{name}.log'}", "-s", f"FINEWS_STATS_FILE={workdir / f'{name}.json'}"]
-    for key, value in settings.items():
-        command += ["-s", f"{key}={value}"]
-    return command
-
-
 def timed_crawl(settings: dict[str, str], workdir: Path, name: str, checkout: Path = REPO) -> tuple[float, int]:
     """`scrapy crawl finews` run by a checkout's own interpreter in that checkout: (wall seconds, peak RSS in MB)."""
-    command = crawl_args(settings, workdir, name)
+    command = crawl_command(workdir, settings, name=name)
     command[0] = str(checkout.resolve() / ".venv" / "bin" / "python")
     return timed(command, cwd=checkout)
-
-
-def stats_of(workdir: Path, name: str) -> dict:
-    return json.loads((workdir / f"{name}.json").read_text())
 
 
 def timed(command: list[str], cwd: Path = REPO) -> tuple[float, int]:

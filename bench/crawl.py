@@ -35,7 +35,8 @@ from pathlib import Path
 from urllib.request import urlopen
 
 from clean import cleaning_rates
-from common import REPO, machine, replay_server, server_stats, serving, stats_of, timed, timed_crawl
+from common import REPO, machine, replay_server, serving, timed, timed_crawl
+from finews_crawler.testing.runs import crawl_outcome, server_stats
 
 from finews_crawler.replay.site import ReplaySite
 
@@ -51,7 +52,7 @@ def finews_crawl(url: str, workdir: Path, name: str, database: Path, checkout: P
                 "FINEWS_EXPORT_DIR": str(workdir / f"site-{database.stem}"), "FINEWS_FEED_MAX_PAGES": "1000",
                 "LOG_LEVEL": "INFO", **extra}
     seconds, rss = timed_crawl(settings, workdir, name, checkout)
-    return seconds, rss, stats_of(workdir, name)
+    return seconds, rss, crawl_outcome(workdir, name)[1]
 
 
 def rate(stats: dict) -> float:
@@ -117,7 +118,7 @@ def main() -> None:
                           "FINEWS_EXPORT_DIR": str(work / "quarter-site"),
                           "FINEWS_FEED_MAX_PAGES": str(max(1, quarter // 100 // 5 + 1))}
             _, rss_q = timed_crawl(settings_q, work, "quarter")
-            quarter_stored = stats_of(work, "quarter").get("finews/articles/new", 0)
+            quarter_stored = crawl_outcome(work, "quarter")[1].get("finews/articles/new", 0)
             rows.append((f"peak RSS, {quarter_stored:,}-article crawl", f"{rss_q} MB", "no growth"))
             server_stats(url, reset=True)
             seconds, _, stats = finews_crawl(url, work, "rerun", work / "full.sqlite3")

@@ -17,25 +17,26 @@ import time
 import uuid
 from pathlib import Path
 
-from common import REDIS, REPO, crawl_args, machine, postgres_schema, replay_server, server_stats, stats_of
+from common import POSTGRES, REDIS, REPO, machine, replay_server
+from finews_crawler.testing.runs import crawl_command, crawl_outcome, postgres_schema, server_stats
 
 
 def run(url: str, processes: int, workdir: Path) -> tuple[float, int]:
     """Crawl with `processes` processes (one coordinator, the rest workers): (seconds, articles stored)."""
-    with postgres_schema() as database:
+    with postgres_schema(POSTGRES, prefix="finews_bench") as database:
         settings = {"FINEWS_API_BASE": url, "FINEWS_DATABASE_URL": database, "FINEWS_STORE_EXPORT": "0",
                     "FINEWS_REDIS_URL": REDIS, "FINEWS_REDIS_PREFIX": f"finews-bench-{uuid.uuid4().hex[:8]}",
                     "FINEWS_FEED_MAX_PAGES": "1000", "LOG_LEVEL": "INFO"}
         started = time.perf_counter()
-        children = [subprocess.Popen(crawl_args(settings, workdir, "coordinator"), cwd=REPO)]
-        children += [subprocess.Popen(crawl_args({**settings, "FINEWS_ROLE": "worker"}, workdir, f"worker{i}"),
+        children = [subprocess.Popen(crawl_command(workdir, settings, name="coordinator"), cwd=REPO)]
+        children += [subprocess.Popen(crawl_command(workdir, {**settings, "FINEWS_ROLE": "worker"}, name=f"worker{i}"),
                                       cwd=REPO) for i in range(processes - 1)]
         for child in children:
             if child.wait() != 0:
                 raise RuntimeError(f"a crawl process failed; see {workdir}")
         seconds = time.perf_counter() - started
         names = ["coordinator"] + [f"worker{i}" for i in range(processes - 1)]
-        stored = sum(stats_of(workdir, name).get("finews/articles/new", 0) for name in names)
+        stored = sum(crawl_outcome(workdir, name)[1].get("finews/articles/new", 0) for name in names)
     return seconds, stored
 
 

@@ -16,7 +16,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from common import crawl_args, machine, replay_server, server_stats, stats_of, timed
+from common import machine, replay_server, timed
+from finews_crawler.testing.runs import crawl_command, crawl_outcome, server_stats
 
 from finews_crawler.replay.server import Ban
 from finews_crawler.runtime.summary import requests_line
@@ -34,9 +35,9 @@ def main() -> None:
                  {"FINEWS_LIST_BASE": url, "FINEWS_PAGE_BASE": url, "FINEWS_MOBILE_BASE": f"{url}/m"})
         settings = {**bases, "FINEWS_SOURCE": args.source, "FINEWS_FEED_MAX_PAGES": "100",
                     "FINEWS_DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}", "FINEWS_EXPORT_DIR": str(work / "site")}
-        seconds, _ = timed(crawl_args(settings, work, "polite"))
+        seconds, _ = timed(crawl_command(work, settings, name="polite"))
         traffic = server_stats(url)["traffic"]
-        stats = stats_of(work, "polite")
+        stats = crawl_outcome(work, "polite")[1]
     stored, ban = stats.get("finews/articles/new", 0), Ban()
     print(f"{args.source} profile, polite defaults: {stored} articles stored in {seconds:.0f} s = "
           f"{stored * 3600 / seconds:,.0f} articles/hour")

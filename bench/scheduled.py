@@ -24,7 +24,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import REPO, crawl_args, machine, replay_server, stats_of, timed, timed_crawl
+from common import REPO, machine, replay_server, timed, timed_crawl
+from finews_crawler.testing.runs import crawl_command, crawl_outcome
 
 from finews_crawler.runtime.summary import cpu_line, requests_line
 
@@ -41,22 +42,22 @@ def main() -> None:
         work = Path(temporary)
         settings = {"FINEWS_API_BASE": url, "FINEWS_DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
                     "FINEWS_EXPORT_DIR": str(work / "site"), "LOG_LEVEL": "INFO"}
-        timed(crawl_args(settings, work, "first"))
-        first = stats_of(work, "first")
+        timed(crawl_command(work, settings, name="first"))
+        first = crawl_outcome(work, "first")[1]
         floors, runs = [], []
         outside = work / "outside"
         outside.mkdir()
         for n in range(args.runs):
             floors.append(timed([sys.executable, "-m", "scrapy", "version"], cwd=outside))
-            runs.append(timed(crawl_args(settings, work, f"unchanged{n}")))
-        unchanged = stats_of(work, "unchanged0")
+            runs.append(timed(crawl_command(work, settings, name=f"unchanged{n}")))
+        unchanged = crawl_outcome(work, "unchanged0")[1]
         for n in range(args.runs):
             for label, checkout in checkouts.items():
                 name = f"small-{label}{n}"
                 fresh = {**settings, "FINEWS_DATABASE_URL": f"sqlite:///{work / name}.sqlite3",
                          "FINEWS_EXPORT_DIR": str(work / f"{name}-site")}
                 wall, _ = timed_crawl(fresh, work, name, checkout)
-                small[label].append((wall, stats_of(work, name)["elapsed_time_seconds"]))
+                small[label].append((wall, crawl_outcome(work, name)[1]["elapsed_time_seconds"]))
     floor_s, floor_mb = statistics.median(t for t, _ in floors), statistics.median(m for _, m in floors)
     run_s, run_mb = statistics.median(t for t, _ in runs), statistics.median(m for _, m in runs)
     print(f"floor (scrapy version, outside a project): {floor_s:.2f} s, {floor_mb} MB (median of {args.runs})")

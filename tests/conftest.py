@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import uuid
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.request import urlopen
 
 import pytest
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from finews_crawler.replay.corpus import CorpusPost, load_posts
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.build import article_from_posts
 from finews_crawler.replay.site import ReplayArticle, ReplaySite
+from finews_crawler.testing.runs import crawl_command, crawl_outcome, postgres_schema, server_stats
 from helpers import CORPUS, REPO
 
 
@@ -58,11 +57,6 @@ def replay_server(replay_site: ReplaySite) -> Iterator[ReplayServer]:
         yield server
 
 
-def server_stats(server: ReplayServer) -> dict[str, Any]:
-    with urlopen(f"{server.url}/__stats") as answer:
-        return json.load(answer)
-
-
 @dataclass
 class CrawlRun:
     """A finished `scrapy crawl finews` process and what it left behind."""
@@ -78,23 +72,6 @@ class CrawlRun:
     def posts(self) -> dict[str, Path]:
         """Post files by infoCode."""
         return {path.stem.split("-", 3)[3]: path for path in (self.export_dir / "_posts").glob("*.md")}
-
-
-def crawl_command(workdir: Path, settings: dict[str, str], *args: str, name: str = "crawl") -> list[str]:
-    """`scrapy crawl finews` with these settings, logging to {name}.log and stats to {name}.json in workdir."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "finews", *args,
-               "-s", f"FINEWS_STATS_FILE={workdir / f'{name}.json'}", "-s", f"LOG_FILE={workdir / f'{name}.log'}"]
-    for key, value in settings.items():
-        command += ["-s", f"{key}={value}"]
-    return command
-
-
-def crawl_outcome(workdir: Path, name: str = "crawl") -> tuple[str, dict]:
-    """(log, stats) a crawl_command run left in workdir."""
-    log_file, stats_file = workdir / f"{name}.log", workdir / f"{name}.json"
-    log = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
-    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    return log, stats
 
 
 def run_crawl(workdir: Path, settings: dict[str, str], *args: str, timeout: int = 300) -> tuple[int, str, dict]:
@@ -163,19 +140,12 @@ def _require_or_skip(service: str, reason: str) -> None:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A database URL whose tables live in a schema of this test's own, dropped afterwards."""
-    schema = f"finews_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        _require_or_skip("PostgreSQL", str(exc).splitlines()[0])
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(postgres_schema(POSTGRES_URL))
+        except OperationalError as exc:
+            _require_or_skip("PostgreSQL", str(exc).splitlines()[0])
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -7,7 +7,6 @@ import re
 import shutil
 import sqlite3
 import subprocess
-from dataclasses import replace
 
 import pytest
 from alembic import command

@@ -10,7 +10,9 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from conftest import crawl_command, crawl_outcome, run_scrapy, server_stats
+from conftest import run_scrapy
+
+from finews_crawler.testing.runs import crawl_command, crawl_outcome, server_stats
 from finews_crawler.sources.feeds import INFO_CODE
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.site import ReplaySite

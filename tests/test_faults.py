@@ -12,7 +12,9 @@ import time
 
 import pytest
 
-from conftest import crawl_command, crawl_outcome, run_crawl, server_stats
+from conftest import run_crawl
+
+from finews_crawler.testing.runs import crawl_command, server_stats
 from finews_crawler.replay.server import Fault, ReplayServer
 from helpers import REPO, refusing_writes
 

@@ -11,7 +11,9 @@ import subprocess
 import pytest
 from lxml import etree, html as lxml_html
 
-from conftest import run_crawl, run_scrapy, server_stats
+from conftest import run_crawl, run_scrapy
+
+from finews_crawler.testing.runs import server_stats
 from finews_crawler.replay.server import ReplayServer
 from helpers import post_body, read_post, visible_text
 from hostile_site import BROKEN_FEED_PAGES, TITLES, build

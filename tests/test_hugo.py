@@ -3,7 +3,6 @@ from datetime import datetime
 
 from hypothesis import given, settings, strategies as st
 
-from finews_crawler.domain.dates import BEIJING
 from finews_crawler.outputs.hugo import hugo_filename, render_hugo_post
 from finews_crawler.outputs.jekyll import escape_template_syntax
 from helpers import SamplePost, split_post

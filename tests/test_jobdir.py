@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import crawl_command, crawl_outcome, server_stats
+from finews_crawler.testing.runs import crawl_command, crawl_outcome, server_stats
 from finews_crawler.runtime.jobdir import MARKER, JobDirGuard
 from finews_crawler.replay.server import ReplayServer
 from helpers import REPO

@@ -6,9 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import run_crawl, server_stats
+from conftest import run_crawl
+
+from finews_crawler.testing.runs import server_stats
 from finews_crawler.replay.server import ReplayServer
-from finews_crawler.replay.site import ReplaySite, Response
+from finews_crawler.replay.site import Response
 
 pytestmark = pytest.mark.e2e
 

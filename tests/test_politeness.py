@@ -8,9 +8,10 @@ import pytest
 from scrapy.settings import Settings
 
 import finews_crawler.settings as project_settings
-from conftest import run_crawl, server_stats
+from conftest import run_crawl
+from finews_crawler.testing.runs import server_stats
 from finews_crawler.config import FinewsConfig, YamlConfig
-from finews_crawler.politeness import POLITE, PROFILE_PRIORITY, PolitenessAddon, overshoot_warning, profile
+from finews_crawler.politeness import PROFILE_PRIORITY, PolitenessAddon, overshoot_warning, profile
 from finews_crawler.replay.server import Ban, ReplayServer, _Traffic
 from finews_crawler.replay.site import ReplaySite
 from finews_crawler.config.options import ConfigError

@@ -6,7 +6,9 @@ import socket
 
 import pytest
 
-from conftest import run_crawl, run_scrapy, server_stats
+from conftest import run_crawl, run_scrapy
+
+from finews_crawler.testing.runs import server_stats
 from finews_crawler.runtime.preflight import export_fault, source_fault
 
 pytestmark = pytest.mark.e2e

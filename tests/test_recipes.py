@@ -21,7 +21,7 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-from conftest import server_stats
+from finews_crawler.testing.runs import server_stats
 from helpers import REPO
 
 pytestmark = pytest.mark.e2e

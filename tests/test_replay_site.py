@@ -7,7 +7,7 @@ from finews_crawler.sources.feeds import decode_payload
 from finews_crawler.replay.build import build_articles
 from finews_crawler.replay.site import ReplaySite
 from helpers import CORPUS, REPO
-from conftest import server_stats
+from finews_crawler.testing.runs import server_stats
 
 
 def get(site, path, **query):

@@ -27,7 +27,9 @@ import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from conftest import crawl_command, run_crawl, server_stats
+from conftest import run_crawl
+
+from finews_crawler.testing.runs import crawl_command, server_stats
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.site import ReplayArticle, ReplaySite
 from helpers import REPO

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import crawl_command, crawl_outcome
+from finews_crawler.testing.runs import crawl_command, crawl_outcome
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.runtime.runlock import EXIT_LOCKED, RunLocked, run_lock
 from helpers import REPO

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given, strategies as st
 from scrapy import Request
 
-from conftest import run_crawl, server_stats
+from conftest import run_crawl
+
+from finews_crawler.testing.runs import server_stats
 from finews_crawler.config import FinewsConfig
 from finews_crawler.distributed import serializer
 from finews_crawler.distributed.scheduler import is_shared

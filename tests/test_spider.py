@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_crawl, server_stats
+from conftest import run_crawl
+
+from finews_crawler.testing.runs import server_stats
 from helpers import read_post
 
 pytestmark = pytest.mark.e2e

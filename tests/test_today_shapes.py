@@ -9,7 +9,9 @@ from datetime import datetime
 
 import pytest
 
-from conftest import run_crawl, server_stats
+from conftest import run_crawl
+
+from finews_crawler.testing.runs import server_stats
 from finews_crawler.domain.dates import BEIJING
 from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.today import NO_CURSOR, SHAPES, code_of

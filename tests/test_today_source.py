@@ -8,7 +8,9 @@ from urllib.request import urlopen
 
 import pytest
 
-from conftest import run_crawl, server_stats
+from conftest import run_crawl
+
+from finews_crawler.testing.runs import server_stats
 from finews_crawler.sources.feeds import DEFAULT_FEEDS, TODAY_FEEDS
 from helpers import post_body, read_post, visible_text
 

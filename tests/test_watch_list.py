@@ -7,7 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import run_crawl, server_stats
+from conftest import run_crawl
+
+from finews_crawler.testing.runs import server_stats
 from finews_crawler.replay import today
 from finews_crawler.replay.server import ReplayServer
 
