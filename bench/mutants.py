@@ -33,9 +33,9 @@ class Mutant:
     tests: tuple[str, ...]
 
 
-CLEANING = ("tests/test_cleaning.py", "tests/test_linear_time.py")
-STORAGE = ("tests/test_storage.py",)
-SPIDER = ("tests/test_spider.py", "tests/test_run_sequences.py", "tests/test_incremental.py")
+CLEANING = ("tests/domain/test_cleaning.py", "tests/domain/test_linear_time.py")
+STORAGE = ("tests/storage/test_storage.py",)
+SPIDER = ("tests/spiders/test_spider.py", "tests/spiders/test_run_sequences.py", "tests/spiders/test_incremental.py")
 
 MUTANTS = [
     Mutant("cleaning: final allowlist pass removed", "finews_crawler/domain/cleaning.py",
@@ -74,9 +74,9 @@ MUTANTS = [
     # Issue 23's guards: each mutant undoes one.
     Mutant("guards: a time's offset or overflow unguarded", "finews_crawler/domain/dates.py",
            "    except (ValueError, OverflowError):  # an offset of a day or more; a year past 9999 once converted",
-           "    except ZeroDivisionError:", ("tests/test_dates.py", "tests/test_poison.py")),
+           "    except ZeroDivisionError:", ("tests/domain/test_dates.py", "tests/test_poison.py")),
     Mutant("guards: times far in the future kept", "finews_crawler/domain/dates.py",
-           "    return None if ahead > MAX_AHEAD else moment", "    return moment", ("tests/test_dates.py",)),
+           "    return None if ahead > MAX_AHEAD else moment", "    return moment", ("tests/domain/test_dates.py",)),
     Mutant("guards: NUL kept in source text", "finews_crawler/sources/characters.py",
            '    return _CONTROLS.sub("", text)', "    return text", ("tests/test_poison.py",)),
     Mutant("guards: one item's exception ends the page", "finews_crawler/sources/feeds/__init__.py",
@@ -87,24 +87,24 @@ MUTANTS = [
            "    except json.JSONDecodeError:\n        body", ("tests/test_poison.py",)),
     Mutant("guards: a killed worker reused", "finews_crawler/runtime/processes.py",
            "            if not worker.over_budget:  # a killed worker is replaced by the next job, never reused",
-           "            if True:", ("tests/test_workers.py",)),
+           "            if True:", ("tests/runtime/test_processes.py",)),
     Mutant("guards: the budget kept by the crawl's clock, not the job's", "finews_crawler/runtime/processes.py",
-           "    signal.setitimer(signal.ITIMER_REAL, budget)\n", "", ("tests/test_workers.py",)),
+           "    signal.setitimer(signal.ITIMER_REAL, budget)\n", "", ("tests/runtime/test_processes.py",)),
     Mutant("guards: generic extraction on the event loop", "finews_crawler/spiders/reading.py",
            """            page = await self._extractor.run(generic_page, text, entry["title"], entry["digest"],
                                              bool(whole_summary(entry)), budget=self.budget)""",
            """            page = generic_page(text, entry["title"], entry["digest"], bool(whole_summary(entry)))""",
-           ("tests/test_generic_extraction.py",)),
+           ("tests/sources/test_generic_extraction.py",)),
     Mutant("guards: a substring of the title accepted", "finews_crawler/sources/pages/generic.py",
            "difflib.SequenceMatcher(None, page, listed).ratio() >= TITLE_LIKENESS",
-           "(page in listed or listed in page)", ("tests/test_generic_extraction.py",)),
+           "(page in listed or listed in page)", ("tests/sources/test_generic_extraction.py",)),
     Mutant("guards: a generic guess replaces a template's article", "finews_crawler/storage/database.py",
            "    return stored.content_hash == values[\"content_hash\"] or (values.get(\"template\") == GENERIC_TEMPLATE",
            "    return stored.content_hash == values[\"content_hash\"] or (False",
-           ("tests/test_generic_extraction.py",)),
+           ("tests/sources/test_generic_extraction.py",)),
     Mutant("guards: the excerpt not escaped", "finews_crawler/outputs/jekyll.py",
            '        **({"excerpt": html.escape(post.digest, quote=False)} if post.digest else {}),',
-           '        **({"excerpt": post.digest} if post.digest else {}),', ("tests/test_jekyll.py", "tests/test_hostile.py")),
+           '        **({"excerpt": post.digest} if post.digest else {}),', ("tests/outputs/test_jekyll.py", "tests/test_hostile.py")),
     Mutant("guards: YAML special scalars left plain", "finews_crawler/outputs/jekyll.py",
            " or _READ_AS_OTHER.fullmatch(value)", "", ("tests/test_hostile.py",)),
     Mutant("guards: Hugo tags from media names", "finews_crawler/outputs/hugo.py",

@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,6 @@ import yaml
 
 from finews_crawler.domain.dates import BEIJING
 from finews_crawler.domain.securities import Security
-from finews_crawler.testing.text import visible_text  # noqa: F401 - the tests import it from here
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "data" / "corpus"
@@ -96,3 +95,46 @@ def refusing_writes(folder: Path) -> Iterator[None]:
             yield
         finally:
             folder.chmod(0o755)
+
+
+def settings_with(config_path: Any = None, **cmdline: Any) -> Any:
+    """finews's settings as a command builds them: settings.py, the YAML file (`config_path`), `-s` values."""
+    from scrapy.settings import Settings
+
+    import finews_crawler.settings as project_settings
+    from finews_crawler.config import YamlConfig
+
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    if config_path:
+        settings.set("FINEWS_CONFIG", str(config_path), priority="cmdline")
+    for key, value in cmdline.items():
+        settings.set(key, value, priority="cmdline")
+    YamlConfig().update_settings(settings)
+    return settings
+
+
+CODE = "NW202204282363799455"  # a real corpus article's infoCode
+
+
+def row_values(**changes: Any) -> dict[str, Any]:
+    """The columns of a stored article, as storage tests upsert them."""
+    row = {
+        "info_code": "NW202204282363799455", "title": "标题", "published_at": datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING),
+        "source": "财联社", "category": "cailianshe", "tags": ["财联社新闻"], "digest": "", "feeds": ["media"],
+        "template": "desktop", "url": "http://h/x", "share_url": "http://h/x", "body_raw": "<p>raw</p>",
+        "body": "<p>clean</p>", "post": "---\n---\n<p>clean</p>\n", "post_path": "_posts/2022-04-28-NW202204282363799455.md",
+        "fetched_at": datetime(2026, 1, 1, tzinfo=UTC),
+    }
+    return {**row, **changes}
+
+
+def sample_article(**changes: Any) -> Any:
+    """An article as the pipelines hand it to storage."""
+    from finews_crawler.items import Article
+
+    values = dict(info_code=CODE, url="http://h/x", share_url="http://h/x", title="标题",
+                  published=datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING), media="财联社", body_raw="<p>raw</p>",
+                  body="<p>正文</p>", source="财联社", category="cailianshe", tags=["财联社新闻"], feeds=["media"],
+                  template="desktop", fetched_at=datetime(2026, 1, 1, tzinfo=UTC))
+    return Article(**{**values, **changes})

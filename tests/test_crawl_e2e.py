@@ -12,7 +12,8 @@ import pytest
 from finews_crawler.outputs.jekyll import escape_template_syntax
 from finews_crawler.domain.pinyin import pinyin_slug
 from finews_crawler.replay.corpus import CorpusPost
-from helpers import post_body, read_post, visible_text
+from helpers import post_body, read_post
+from finews_crawler.testing.text import visible_text
 
 pytestmark = pytest.mark.e2e
 

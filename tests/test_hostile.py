@@ -15,7 +15,8 @@ from conftest import run_crawl, run_scrapy
 
 from finews_crawler.testing.runs import server_stats
 from finews_crawler.replay.server import ReplayServer
-from helpers import post_body, read_post, visible_text
+from helpers import post_body, read_post
+from finews_crawler.testing.text import visible_text
 from hostile_site import BROKEN_FEED_PAGES, TITLES, build
 
 pytestmark = pytest.mark.e2e

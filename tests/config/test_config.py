@@ -1,24 +1,12 @@
-from pathlib import Path
 
 import yaml
 
 import pytest
-from scrapy.settings import Settings
 
 import finews_crawler.settings as project_settings
-from finews_crawler.config import ConfigError, FinewsConfig, YamlConfig
+from finews_crawler.config import ConfigError, FinewsConfig
 from finews_crawler.sources.feeds import DEFAULT_FEEDS
-
-
-def settings_with(config_path=None, **cmdline):
-    settings = Settings()
-    settings.setmodule(project_settings, priority="project")
-    if config_path:
-        settings.set("FINEWS_CONFIG", str(config_path), priority="cmdline")
-    for key, value in cmdline.items():
-        settings.set(key, value, priority="cmdline")
-    YamlConfig().update_settings(settings)
-    return settings
+from helpers import REPO, settings_with
 
 
 def test_yaml_overrides_settings_py_and_minus_s_overrides_yaml(tmp_path):
@@ -127,7 +115,7 @@ def test_every_option_has_a_default_a_doc_and_a_type_in_the_one_table():
 
 def test_the_example_file_sets_every_yaml_key_to_its_default_and_is_a_no_op_config(tmp_path):
     from finews_crawler.config.options import OPTIONS
-    example = Path(__file__).resolve().parents[1] / "finews.example.yml"
+    example = REPO / "finews.example.yml"
     document = yaml.safe_load(example.read_text(encoding="utf-8"))
     assert set(document) == {o.yaml_key for o in OPTIONS.values() if o.yaml_key} | {"settings"}
     assert FinewsConfig.from_settings(settings_with(example)) == FinewsConfig.from_settings(settings_with())

@@ -15,7 +15,7 @@ from finews_crawler.replay.server import ReplayServer
 from finews_crawler.replay.site import ReplaySite, Response
 from finews_crawler.runtime.summary import template_change
 from finews_crawler.testing.skeletons import SKELETONS, chrome_in, dress
-from helpers import visible_text
+from finews_crawler.testing.text import visible_text
 
 RICH = 200  # visible characters from which an article is "rich"
 

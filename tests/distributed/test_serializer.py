@@ -20,7 +20,7 @@ from finews_crawler.distributed.scheduler import is_shared
 from finews_crawler.distributed.serializer import QueueEntryError
 from finews_crawler.sources.feeds import FeedEntry
 from finews_crawler.spiders.finews import FinewsSpider
-from test_config import settings_with
+from helpers import settings_with
 
 ENTRY = FeedEntry("NW202204282363799455", "标题", "2022-04-28 13:52:55", "中国市场监管新闻网", "摘要", ["media", "roll"])
 

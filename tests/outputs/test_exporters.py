@@ -11,7 +11,7 @@ from finews_crawler.outputs.publish import Publisher
 from finews_crawler.outputs.rotation import Rotation
 from finews_crawler.storage.database import ArticleRow, ArticleStore
 from helpers import split_post
-from test_publish import article
+from helpers import sample_article
 
 NOW = datetime(2022, 5, 1, tzinfo=UTC)
 
@@ -21,7 +21,7 @@ def store(tmp_path):
     store = ArticleStore.from_url(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     publisher = Publisher(store, None, SiteLinks())
     for day, media, slug in ((26, "财联社", "cailianshe"), (28, "证券时报", "zhengquanshibao")):
-        publisher.publish(article(info_code=f"NW202204{day}00000001", media=media, source=media, category=slug,
+        publisher.publish(sample_article(info_code=f"NW202204{day}00000001", media=media, source=media, category=slug,
                                   tags=[f"{media}新闻"], published=datetime(2022, 4, day, 9, tzinfo=BEIJING)))
     yield store
     store.close()

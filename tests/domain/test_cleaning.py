@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from finews_crawler.domain.cleaning import clean_body, clean_text
-from helpers import visible_text
+from finews_crawler.testing.text import visible_text
 
 BASE = "http://127.0.0.1:8000/html_News/NewsShare.html?infoCode=NW202206010000000001"
 FORBIDDEN = ("<script", "<style", "<iframe", "<span", "<div", "<center", "style=", "onerror", "onclick",

@@ -10,10 +10,10 @@ import pytest
 from scrapy.exceptions import DropItem
 from sqlalchemy import text
 from helpers import crawler_with
-from test_publish import article
 
 from finews_crawler.pipelines.store import StorePipeline
 from finews_crawler.storage.database import ArticleStore
+from helpers import sample_article
 
 
 def _engine(downloading: int = 0, in_pipelines: int = 1, queued: bool = False) -> SimpleNamespace:
@@ -50,7 +50,7 @@ def _codes(n: int) -> list[str]:
 
 def test_articles_reach_the_database_and_the_export_folder_through_the_writer_process(tmp_path):
     pipeline = _pipeline(tmp_path)
-    items = [article(info_code=code) for code in _codes(3)]
+    items = [sample_article(info_code=code) for code in _codes(3)]
     assert _crawl(pipeline, *items) == items
     store = ArticleStore.from_url(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     try:
@@ -78,7 +78,7 @@ def test_a_row_the_database_refuses_is_dropped_as_not_stored_and_its_batch_mates
                                     "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"))
         store.close()
 
-    good, refused = (article(info_code=code) for code in _codes(2))
+    good, refused = (sample_article(info_code=code) for code in _codes(2))
     good_result, refused_result = _crawl(pipeline, good, replace(refused, title="拒"), before=refuse_one)
     assert good_result is good
     assert isinstance(refused_result, DropItem)
@@ -101,7 +101,7 @@ def test_a_batch_waits_for_more_articles_only_while_more_are_on_their_way(tmp_pa
     async def crawl():
         await pipeline.open_spider()
         try:
-            stored = asyncio.ensure_future(pipeline.process_item(article(info_code=_codes(1)[0])))
+            stored = asyncio.ensure_future(pipeline.process_item(sample_article(info_code=_codes(1)[0])))
             await asyncio.sleep(0)
             waiting = len(pipeline._batch)
             await stored
@@ -114,7 +114,7 @@ def test_a_batch_waits_for_more_articles_only_while_more_are_on_their_way(tmp_pa
 
 def test_the_last_article_goes_at_once_while_the_batch_before_it_is_still_being_written(tmp_path):
     pipeline = _pipeline(tmp_path)
-    first, last = (article(info_code=code) for code in _codes(2))
+    first, last = (sample_article(info_code=code) for code in _codes(2))
 
     async def crawl():
         await pipeline.open_spider()

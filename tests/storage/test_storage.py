@@ -7,19 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from finews_crawler.storage.database import HEAD_REVISION, ArticleStore, make_engine, migrate
 from finews_crawler.testing.database import stored_row, securities_of, naming, gone
+from helpers import row_values
 
 BEIJING = timezone(timedelta(hours=8))
-
-
-def values(**changes):
-    row = {
-        "info_code": "NW202204282363799455", "title": "标题", "published_at": datetime(2022, 4, 28, 13, 52, 55, tzinfo=BEIJING),
-        "source": "财联社", "category": "cailianshe", "tags": ["财联社新闻"], "digest": "", "feeds": ["media"],
-        "template": "desktop", "url": "http://h/x", "share_url": "http://h/x", "body_raw": "<p>raw</p>",
-        "body": "<p>clean</p>", "post": "---\n---\n<p>clean</p>\n", "post_path": "_posts/2022-04-28-NW202204282363799455.md",
-        "fetched_at": datetime(2026, 1, 1, tzinfo=UTC),
-    }
-    return {**row, **changes}
 
 
 @pytest.fixture
@@ -43,28 +33,28 @@ def test_the_schema_comes_from_alembic_and_migrating_again_is_a_no_op(store):
 def test_two_stores_opening_one_database_at_once_both_work(database_url):
     with ThreadPoolExecutor(2) as pool:
         stores = list(pool.map(ArticleStore.from_url, [database_url, database_url]))
-    assert stores[0].upsert(values()).status == "new" and stores[1].upsert(values()).status == "unchanged"
+    assert stores[0].upsert(row_values()).status == "new" and stores[1].upsert(row_values()).status == "unchanged"
     for store in stores:
         store.close()
 
 
 def test_upsert_tells_new_unchanged_and_updated_apart(store):
-    assert store.upsert(values()).status == "new"
-    assert store.upsert(values()).status == "unchanged"
-    assert store.upsert(values(post="---\n---\n<p>changed</p>\n", title="新标题")).status == "updated"
+    assert store.upsert(row_values()).status == "new"
+    assert store.upsert(row_values()).status == "unchanged"
+    assert store.upsert(row_values(post="---\n---\n<p>changed</p>\n", title="新标题")).status == "updated"
     assert stored_row(store, "NW202204282363799455").title == "新标题"
     with store.engine.connect() as connection:
         assert connection.execute(text("select count(*) from articles")).scalar() == 1
 
 
 def test_an_update_that_moves_the_post_reports_the_old_path(store):
-    store.upsert(values())
-    outcome = store.upsert(values(post="x", post_path="_posts/2022-04-29-NW202204282363799455.md"))
+    store.upsert(row_values())
+    outcome = store.upsert(row_values(post="x", post_path="_posts/2022-04-29-NW202204282363799455.md"))
     assert outcome.previous_post_path == "_posts/2022-04-28-NW202204282363799455.md"
 
 
 def test_times_come_back_aware_and_equal(store):
-    store.upsert(values())
+    store.upsert(row_values())
     row = stored_row(store, "NW202204282363799455")
     assert row.published_at == datetime(2022, 4, 28, 5, 52, 55, tzinfo=UTC)
     assert row.published_at.tzinfo is not None and row.tags == ["财联社新闻"]
@@ -72,13 +62,13 @@ def test_times_come_back_aware_and_equal(store):
 
 def test_a_naive_datetime_is_refused(store):
     with pytest.raises(Exception, match="naive datetime"):
-        store.upsert(values(published_at=datetime(2022, 4, 28)))
+        store.upsert(row_values(published_at=datetime(2022, 4, 28)))
 
 
 def test_created_at_survives_an_update(store):
-    store.upsert(values())
+    store.upsert(row_values())
     created = stored_row(store, "NW202204282363799455").created_at
-    store.upsert(values(post="changed"))
+    store.upsert(row_values(post="changed"))
     row = stored_row(store, "NW202204282363799455")
     assert row.created_at == created and row.updated_at >= created
 
@@ -88,12 +78,12 @@ def test_gone_articles_count_as_known_until_they_come_back(store):
     store.mark_gone({"NW202205312399000001": "withdrawn"})  # checked again: no duplicate
     assert gone(store) == {"NW202205312399000001": "withdrawn", "NW202205312399000002": "not_found"}
     assert store.known(["NW202205312399000001", "NW202205312399000003"]) == {"NW202205312399000001"}
-    store.upsert(values(info_code="NW202205312399000001"))
+    store.upsert(row_values(info_code="NW202205312399000001"))
     assert gone(store) == {"NW202205312399000002": "not_found"}
 
 
 def test_known_with_a_cutoff_leaves_out_rows_and_tombstones_checked_before_it(store):
-    store.upsert(values(fetched_at=datetime(2020, 1, 1, tzinfo=UTC)))
+    store.upsert(row_values(fetched_at=datetime(2020, 1, 1, tzinfo=UTC)))
     store.mark_gone({"NW202205312399000002": "not_found"})
     codes = ["NW202204282363799455", "NW202205312399000002"]
     assert store.known(codes) == set(codes)
@@ -103,7 +93,7 @@ def test_known_with_a_cutoff_leaves_out_rows_and_tombstones_checked_before_it(st
 
 def test_rows_stream_every_article_oldest_first_and_filter_by_publication(store):
     for day in (3, 1, 2):
-        store.upsert(values(info_code=f"NW20220428236379945{day}",
+        store.upsert(row_values(info_code=f"NW20220428236379945{day}",
                             published_at=datetime(2022, 4, day, 12, tzinfo=BEIJING)))
     assert [row.info_code for row in store.rows(batch=2)] == [
         "NW202204282363799451", "NW202204282363799452", "NW202204282363799453"]
@@ -151,34 +141,34 @@ def test_pending_entries_last_until_the_article_is_stored_or_gone(store):
     store.add_pending(entries)
     store.add_pending(entries[:1])  # dispatched again: still one row
     assert [e["info_code"] for e in store.pending()] == [e["info_code"] for e in entries]
-    store.upsert(values())
+    store.upsert(row_values())
     store.mark_gone({"NW202205312399000001": "withdrawn"})
     assert store.pending() == [entries[2]]
 
 
 def test_an_unchanged_refetch_still_records_when_it_was_fetched(store):
-    store.upsert(values())
+    store.upsert(row_values())
     later = datetime(2026, 6, 1, tzinfo=UTC)
-    assert store.upsert(values(fetched_at=later)).status == "unchanged"
+    assert store.upsert(row_values(fetched_at=later)).status == "unchanged"
     assert stored_row(store, "NW202204282363799455").fetched_at == later
 
 
 def test_one_batch_naming_an_article_twice_is_split_and_keeps_the_last(store):
-    outcomes = store.upsert_many([values(), values(post="---\n---\n<p>changed</p>\n", title="新标题")])
+    outcomes = store.upsert_many([row_values(), row_values(post="---\n---\n<p>changed</p>\n", title="新标题")])
     assert [o.status for o in outcomes] == ["new", "updated"]
     assert stored_row(store, "NW202204282363799455").title == "新标题"
 
 
 def test_storing_an_article_settles_it_whether_or_not_it_changed(store):
     entry = {"info_code": "NW202204282363799455", "title": "", "time": "", "media": "", "digest": "", "feeds": []}
-    store.upsert(values())
+    store.upsert(row_values())
     store.add_pending([entry])
-    assert store.upsert(values()).status == "unchanged"
+    assert store.upsert(row_values()).status == "unchanged"
     assert store.pending() == []
 
 
 def test_feed_facts_give_back_the_time_to_the_second_media_and_feeds(store):
-    store.upsert(values(media="财联社", feeds=["media", "roll"]))
+    store.upsert(row_values(media="财联社", feeds=["media", "roll"]))
     facts = store.feed_facts(["NW202204282363799455", "NW000000000000"])
     assert facts == {"NW202204282363799455": {
         "info_code": "NW202204282363799455", "title": "标题", "time": "2022-04-28 13:52:55", "media": "财联社",
@@ -233,7 +223,7 @@ LIQUOR = {"secid": "90.BK0477", "symbol": "BK0477", "kind": "sector", "name": "�
 
 
 def _named(code: str, day: int, *securities: dict) -> dict:
-    return values(info_code=code, published_at=datetime(2022, 4, day, 9, tzinfo=BEIJING), post=f"{code} {securities}",
+    return row_values(info_code=code, published_at=datetime(2022, 4, day, 9, tzinfo=BEIJING), post=f"{code} {securities}",
                   post_path=f"_posts/{code}.md", securities=list(securities))
 
 

@@ -18,7 +18,7 @@ from conftest import run_scrapy
 from finews_crawler.outputs.jekyll import SiteLinks
 from finews_crawler.outputs.publish import Publisher
 from finews_crawler.storage.database import MIGRATIONS, ArticleStore, make_engine
-from test_publish import article
+from helpers import sample_article
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,7 @@ def stored(crawl, tmp_path_factory):
     database = folder / "finews.sqlite3"
     shutil.copy(crawl.database, database)
     store = ArticleStore.from_url(f"sqlite:///{database}")
-    Publisher(store, None, SiteLinks()).publish(article(
+    Publisher(store, None, SiteLinks()).publish(sample_article(
         info_code=SHORTCODES, title='模板 "{{< x >}}"',
         body="<p>{{< youtube abc >}} 与 {{% notice %}} 与 {{ .Title }} 与 {% raw %}</p>"))
     codes = {row.info_code: row.title for row in store.rows()}

@@ -10,7 +10,7 @@ from finews_crawler.domain.cleaning import clean_body
 from finews_crawler.sources.feeds import decode_payload
 from finews_crawler.sources.pages import has_text, read_page
 from finews_crawler.replay.today import DISCLAIMER, PROMOTION, code_of, stock_list, today_body
-from helpers import visible_text
+from finews_crawler.testing.text import visible_text
 
 FAST = "/comm/web/getFastNewsList"
 COLUMNS = "/comm/web/getNewsByColumns"

@@ -8,7 +8,7 @@ import pytest
 from finews_crawler.sources.feeds import FeedEntry
 from finews_crawler.storage.database import ArticleStore
 from finews_crawler.storage.ledger import Ledger
-from test_storage import values
+from helpers import row_values
 
 CODE = "NW202204282363799455"
 
@@ -21,7 +21,7 @@ def ledger(database_url):
 
 
 def test_a_stored_article_is_known_unless_the_run_refreshes(ledger):
-    ledger.store.upsert(values())
+    ledger.store.upsert(row_values())
     assert asyncio.run(ledger.known({CODE, "NW202205312399000001"})) == {CODE}
     refreshing = Ledger(ledger.store, refresh=True)
     assert asyncio.run(refreshing.known({CODE})) == set()
@@ -30,7 +30,7 @@ def test_a_stored_article_is_known_unless_the_run_refreshes(ledger):
 
 
 def test_a_dispatched_entry_is_laid_over_what_is_stored_and_pending_until_stored(ledger):
-    ledger.store.upsert(values(media="财联社", feeds=["media"]))
+    ledger.store.upsert(row_values(media="财联社", feeds=["media"]))
     listed = FeedEntry(CODE, title="", time="", feeds=["roll"])
     [entry], stored_times = asyncio.run(ledger.dispatch([listed]))
     assert (entry.media, entry.feeds, entry.title) == ("财联社", ["media", "roll"], "标题")  # a fact added, none lost

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 from cleaning_workers import cleaned_with_pid, dies_when_marked, slow_when_marked
@@ -18,6 +17,7 @@ from scrapy.exceptions import DropItem
 from finews_crawler.items import Article
 from finews_crawler.pipelines.clean import CleanPipeline
 from finews_crawler.runtime.stats import RETRYABLE_DROPS, CountingStats
+from helpers import REPO
 
 
 def _article(code: str, body: str = "<p>正文</p>") -> Article:
@@ -114,7 +114,7 @@ KILLED_CRAWL = textwrap.dedent("""
 
 
 def test_a_crawl_killed_outright_takes_its_cleaning_processes_with_it():
-    crawl = subprocess.Popen([sys.executable, "-c", KILLED_CRAWL.format(tests=str(Path(__file__).parent))],
+    crawl = subprocess.Popen([sys.executable, "-c", KILLED_CRAWL.format(tests=str(REPO / "tests"))],
                              stdout=subprocess.PIPE)
     worker = int(crawl.stdout.readline())
     crawl.send_signal(signal.SIGKILL)

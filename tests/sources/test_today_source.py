@@ -12,7 +12,8 @@ from conftest import run_crawl
 
 from finews_crawler.testing.runs import server_stats
 from finews_crawler.sources.feeds import DEFAULT_FEEDS, TODAY_FEEDS
-from helpers import post_body, read_post, visible_text
+from helpers import post_body, read_post
+from finews_crawler.testing.text import visible_text
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,8 @@ import pytest
 from lxml import etree, html as lxml_html
 
 from conftest import run_scrapy
-from helpers import REPO, visible_text
+from helpers import REPO
+from finews_crawler.testing.text import visible_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.jekyll, pytest.mark.hugo]
 
