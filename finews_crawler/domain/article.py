@@ -1,4 +1,4 @@
-"""The cleaning step of one article: what the clean pipeline's worker processes run.
+"""The cleaning step of one article: what the clean pipeline's helper processes run.
 
 Kept apart from the pipeline so a worker imports only the cleaning code
 (lxml, nh3, the securities reader), not Scrapy.  The attribution line is

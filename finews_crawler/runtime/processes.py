@@ -1,4 +1,7 @@
-"""Worker processes the crawl's event loop feeds through their pipes, one job at a time each.
+"""Helper processes the crawl's event loop feeds through their pipes, one job at a time each.
+
+They clean articles, write them and run the generic extractor.  (Not the
+distributed `FINEWS_ROLE=worker`, which is a whole crawl process.)
 
 Why not `concurrent.futures.ProcessPoolExecutor`: it feeds its workers
 through two helper threads of the crawl process, and every job woke both,

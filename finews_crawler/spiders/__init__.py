@@ -1,0 +1,1 @@
+"""The spiders: `finews`, which schedules feed pages and article pages (Scrapy finds it here)."""

@@ -8,7 +8,7 @@ from finews_crawler.outputs.jekyll import SiteLinks
 from finews_crawler.outputs.publish import Publisher
 from finews_crawler.outputs.rotation import Rotation
 from finews_crawler.storage.database import ArticleStore
-from finews_crawler.testing.database import stored_row
+from finews_crawler.testing.stored import stored_row
 from helpers import CODE, sample_article
 
 POST = f"_posts/2022-04-28-{CODE}.md"

@@ -5,7 +5,7 @@ from finews_crawler.outputs.jekyll import SiteLinks
 from finews_crawler.outputs.publish import Publisher
 from finews_crawler.pipelines.offline import article_from_row
 from finews_crawler.storage.database import ArticleRow, ArticleStore
-from finews_crawler.testing.database import stored_row
+from finews_crawler.testing.stored import stored_row
 from helpers import sample_article, CODE
 
 # Derived by the pipelines again (or a column the spider never fills): everything else is a spider's fact.

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from concurrent.futures import ThreadPoolExecutor
 
 from finews_crawler.storage.database import HEAD_REVISION, ArticleStore, make_engine, migrate
-from finews_crawler.testing.database import stored_row, securities_of, naming, gone
+from finews_crawler.testing.stored import stored_row, securities_of, naming, gone
 from helpers import row_values
 
 BEIJING = timezone(timedelta(hours=8))

@@ -1,1 +1,1 @@
-"""Alembic migrations of the article database (applied by `storage.migrate`)."""
+"""Alembic migrations of the article database (applied by `storage.database.migrate`)."""

@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run on the connection `storage.migrate` passes in."""
+"""Alembic environment: migrations run on the connection `storage.database.migrate` passes in."""
 
 from alembic import context
 
