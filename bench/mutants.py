@@ -42,7 +42,7 @@ MUTANTS = [
            '    return sanitise("\\n".join(lines)).strip()', '    return "\\n".join(lines).strip()', CLEANING),
     Mutant("cleaning: hidden attribute kept", "finews_crawler/domain/cleaning.py",
            ' or element.get("hidden") is not None:', ":", CLEANING),
-    Mutant("cleaning: hidden style kept", "finews_crawler/domain/cleaning.py",
+    Mutant("cleaning: hidden style kept", "finews_crawler/domain/body_rules.py",
            'HIDDEN_STYLE = re.compile(r"display\\s*:\\s*none|visibility\\s*:\\s*hidden", re.I)',
            'HIDDEN_STYLE = re.compile(r"(?!)")', CLEANING),
     Mutant("cleaning: quote-chart blocks kept", "finews_crawler/domain/cleaning.py",

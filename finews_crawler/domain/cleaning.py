@@ -1,8 +1,8 @@
 """Turn a share page's body markup into clean, safe, one-block-per-line HTML.
 
-Every rule is data in the lists below (what is dropped whole, what is
+Every rule is data in `domain.body_rules` (what is dropped whole, what is
 unwrapped to its text, which paragraphs are junk, which attributes live);
-`clean_body` applies them with lxml and then runs an allowlist sanitiser
+`clean_body`'s passes apply them with lxml and then runs an allowlist sanitiser
 (nh3) so that, whatever a rule misses, no script, event handler,
 `javascript:`/`data:` URL or iframe survives.  The output is one block
 element per line with no indentation, which Markdown renderers (kramdown,
@@ -20,9 +20,13 @@ from urllib.parse import urljoin, urlsplit
 import nh3
 from lxml import etree, html as lxml_html
 
-# Live quote charts: everything between these comments goes.
-_STOCK_IMG_START = re.compile(r"<!--\s*+EM_StockImg_Start\s*+-->", re.I)
-_STOCK_IMG_END = re.compile(r"<!--\s*+EM_StockImg_End\s*+-->", re.I)
+from finews_crawler.domain.body_rules import (
+    CHART_START, CHART_END, DROPPED_TAGS, VOID_TAGS, DROPPED_CLASSES, DROPPED_IDS,
+    UNWRAPPED_TAGS, KEYWORD_LINK_CLASSES, CONTAINER_TAGS, BLOCK_TAGS, PHRASING_BLOCKS, BLOCK_PARENTS,
+    RENAMED_TAGS, JUNK_PARAGRAPHS, HIDDEN_STYLE, KEPT_ATTRIBUTES, URL_ATTRIBUTES, SAFE_SCHEMES,
+    ALLOWED_TAGS, ALLOWED_ATTRIBUTES, PASSED_TAGS, PASSED_ATTRIBUTES, TEXT_BOXES, ORPHANS,
+    ALLOWED_CLASSES,
+)
 
 
 def strip_stock_images(markup: str) -> str:
@@ -32,73 +36,14 @@ def strip_stock_images(markup: str) -> str:
     the page from every start marker that has no end: quadratic).
     """
     parts, position = [], 0
-    while (start := _STOCK_IMG_START.search(markup, position)) is not None:
-        end = _STOCK_IMG_END.search(markup, start.end())
+    while (start := CHART_START.search(markup, position)) is not None:
+        end = CHART_END.search(markup, start.end())
         if end is None:
             break
         parts.append(markup[position:start.start()])
         position = end.end()
     parts.append(markup[position:])
     return "".join(parts)
-
-# Elements removed with everything inside them (by the HTML5 pre-pass).
-DROPPED_TAGS = frozenset({
-    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
-    "applet", "form", "input", "button", "select", "textarea", "svg", "math", "link", "meta",
-    "base", "audio", "video", "canvas", "head", "title",
-})
-# Void elements: they have no content, so the pre-pass removes them like any unknown tag.
-VOID_TAGS = frozenset({"embed", "input", "link", "meta", "base"})
-# Elements removed whole when a class or id matches (ads, quote placeholders, chart links).
-# `toplink`: the promotion links today's pages put on top of the body (SOURCE-SITE.md §6).
-DROPPED_CLASSES = re.compile(r"^(?:ad_\w*|ad|adv\w*|EmImageRemark|em_share\w*|toplink)$", re.I)
-DROPPED_IDS = re.compile(r"^(?:quote_|bkquote_|ad_)", re.I)
-# Inline wrappers replaced by their content (stock-keyword spans, fonts).
-UNWRAPPED_TAGS = frozenset({"span", "font", "small", "big", "ins", "label", "abbr", "cite", "tt", "nobr"})
-# Links that only point at a quote or data page for a keyword: unwrapped to text.
-KEYWORD_LINK_CLASSES = frozenset({"keytip", "infokey", "em_stock_key_common"})
-# Containers whose content is lifted into the block list.
-CONTAINER_TAGS = frozenset({"div", "section", "article", "center", "body", "main", "header", "footer", "aside", "nav"})
-# Block elements that survive as one line each.
-BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote", "figure", "hr"})
-# Blocks that hold only phrasing content: a block inside one is re-parsed by HTML5 rules.
-PHRASING_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
-# Where a block may legitimately sit; any other parent of a block is an inline wrapper.
-BLOCK_PARENTS = CONTAINER_TAGS | BLOCK_TAGS | {"li", "td", "th", "tr", "thead", "tbody", "tfoot", "caption", "figcaption"}
-RENAMED_TAGS = {"h1": "h2", "b": "strong", "i": "em", "pre": "p", "dl": "ul", "dt": "li", "dd": "li"}
-# Paragraphs inside the body that are page furniture, not article text.
-JUNK_PARAGRAPHS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^[（(]\s*责任编辑\s*[:：].*[)）]$"),
-    re.compile(r"^打开微信[，,]?$"),
-    re.compile(r"^点击底部的[“\"]发现[”\"][，,]?$"),
-    re.compile(r"^使用[“\"]扫一扫[”\"]$"),
-    re.compile(r"^即可将网页分享至朋友圈。?$"),
-    # Today's pages (SOURCE-SITE.md §6): the disclaimer tail and a promotion that lost its class.
-    re.compile(r"^郑重声明[:：]\s*东方财富发布此内容旨在传播更多信息"),
-    re.compile(r"^全新妙想投研助理[，,]\s*立即体验$"),
-)
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-# Attributes kept by the structural pass (everything else is presentational).
-KEPT_ATTRIBUTES = {"a": ("href", "title"), "img": ("src", "alt", "title"), "td": ("colspan", "rowspan"),
-                   "th": ("colspan", "rowspan")}
-URL_ATTRIBUTES = ("href", "src")
-SAFE_SCHEMES = frozenset({"http", "https"})
-
-# The sanitiser's allowlist: the last word on what can appear in a post.
-ALLOWED_TAGS = frozenset({
-    "p", "br", "h2", "h3", "h4", "h5", "h6", "strong", "em", "u", "sup", "sub", "a", "img",
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "ul", "ol", "li",
-    "blockquote", "figure", "figcaption", "hr",
-})
-ALLOWED_ATTRIBUTES = {tag: set(names) for tag, names in KEPT_ATTRIBUTES.items()}
-# What the HTML5 pre-pass lets through for the rules to look at.
-PASSED_TAGS = ALLOWED_TAGS | CONTAINER_TAGS | frozenset(RENAMED_TAGS) | {"li", "figcaption"}
-PASSED_ATTRIBUTES = frozenset({"class", "id", "style", "hidden", "href", "src", "alt", "title", "colspan", "rowspan"})
-# Elements whose text starts and ends a visual box: indentation and trailing breaks go.
-TEXT_BOXES = BLOCK_TAGS | {"li", "td", "th", "caption", "figcaption"}
-# List items and captions outside their list or figure become paragraphs.
-ORPHANS = {"li": ("ul", "ol"), "figcaption": ("figure",)}
-ALLOWED_CLASSES = {"p": {"em_media"}}
 
 BLANK = " \t\r\n\f\v\xa0\u3000"
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\x85\u2028\u2029]+")

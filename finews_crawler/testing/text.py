@@ -6,7 +6,8 @@ import re
 
 from lxml import html as lxml_html
 
-from finews_crawler.domain.cleaning import HIDDEN_STYLE, strip_stock_images
+from finews_crawler.domain.body_rules import HIDDEN_STYLE
+from finews_crawler.domain.cleaning import strip_stock_images
 
 INVISIBLE = ("script", "style", "svg", "math", "iframe", "noscript", "template", "object")
 _ALL_SPACE = re.compile(r"[\s\u3000\xa0]+")
