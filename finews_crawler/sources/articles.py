@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from finews_crawler.sources.pages import PageFields, desktop, mobile, read_page, read_text_api, text_api
 
@@ -37,7 +38,7 @@ class Endpoint:
 
     name: str
     url: str
-    read: Callable[[str], PageFields]
+    read: Callable[[str, datetime | None], PageFields]  # the answer, and the article's listed time
     page: bool = True
     missing_without_body: bool = False
     # What the source's own site sends asking for it (FINEWS_HEADERS["page"] adds to them): a reader comes

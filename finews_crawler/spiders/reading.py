@@ -17,6 +17,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.statscollectors import StatsCollector
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from finews_crawler.domain.dates import parse_beijing_time
 from finews_crawler.runtime.processes import HelperPool, OverBudget, WorkerDied
 from finews_crawler.runtime.stats import count_drop, count_error
 from finews_crawler.sources.articles import Endpoint
@@ -63,7 +64,7 @@ class PageReader:
             return Reading(None)
         text = page_text(response)
         try:
-            page = endpoint.read(text)
+            page = endpoint.read(text, parse_beijing_time(entry["time"]))
         except PageError as exc:
             if not endpoint.page:
                 count_error(self.stats, endpoint.name)

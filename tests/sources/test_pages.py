@@ -82,3 +82,29 @@ def test_text_directly_in_the_body_container_stays_text_when_the_body_is_read():
     page = read_page('<html><body><div id="ContentBody">1 &lt;b&gt; 2<!--EM_StockImg_Start--><p>x &amp; y</p>'
                      ' tail &lt;script&gt; end</div></body></html>')
     assert page.body_html == "1 &lt;b&gt; 2<!--EM_StockImg_Start--><p>x &amp; y</p> tail &lt;script&gt; end"
+
+
+# A 2021 share page whose sidebar has a `div.title` before the article's h1: today's layout would take it.
+SIDEBAR_TITLE_PAGE = ('<html><body><div class="side"><div class="title">热门推荐</div></div><div class="newsContent">'
+                      '<h1>保定加强信用监管</h1><div class="infos"><div class="item">2022年04月28日 13:52</div></div>'
+                      '<div id="ContentBody"><p>正文。</p></div></div></body></html>')
+
+
+def test_an_article_is_read_by_the_layout_of_its_time_first():
+    from datetime import datetime
+
+    from finews_crawler.domain.dates import BEIJING
+
+    assert read_page(SIDEBAR_TITLE_PAGE, datetime(2022, 4, 28, tzinfo=BEIJING)).title == "保定加强信用监管"
+    # Listed today, the same markup is read by today's layout, where div.title is a title.
+    assert read_page(SIDEBAR_TITLE_PAGE, datetime(2026, 8, 19, tzinfo=BEIJING)).title == "热门推荐"
+
+
+def test_a_layout_that_finds_no_title_gives_way_to_one_that_does():
+    from datetime import datetime
+
+    from finews_crawler.domain.dates import BEIJING
+
+    todays = ('<html><body><div class="newsContent"><div class="title">沪指收涨</div><div id="ContentBody">'
+              '<p>正文。</p></div></div></body></html>')
+    assert read_page(todays, datetime(2022, 4, 28, tzinfo=BEIJING)).title == "沪指收涨"  # old date, today's page

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from lxml import etree
 
@@ -39,12 +40,22 @@ class Template:
     digest: str
     body: str
     original_title: str = ""  # the node holding `原标题：…`, where the layout has one
+    # The articles this layout was the source's for (by publication date; None: open), as fundus versions its
+    # parsers: an article is read first by the layouts of its time, then by the others (old articles are
+    # served in today's layout too).
+    valid_from: date | None = None
+    valid_until: date | None = None
     compiled: dict[str, etree.XPath] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = {name: select(getattr(self, name)) for name in ("title", "infos", "digest", "body", "original_title")
                     if getattr(self, name)}
         object.__setattr__(self, "compiled", compiled)
+
+    def valid_at(self, published: datetime) -> bool:
+        """Whether this layout was the source's when an article published then was written."""
+        day = published.date()
+        return (self.valid_from is None or day >= self.valid_from) and (self.valid_until is None or day < self.valid_until)
 
     def nodes(self, root: etree._Element, name: str) -> list[etree._Element]:
         """The nodes field `name` selects in a page."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import json
 from typing import Any
 
@@ -14,8 +16,9 @@ def url(api_base: str, info_code: str) -> str:
     return f"{api_base}/NewsData/GetNewsText.do?id={info_code}"
 
 
-def read_text_api(text: str) -> PageFields:
-    """Read a `GetNewsText.do` answer; the body is in `text` or in `content`."""
+def read_text_api(text: str, published: datetime | None = None) -> PageFields:
+    """Read a `GetNewsText.do` answer; the body is in `text` or in `content` (one shape at every time: `published`
+    is taken like the page readers' and not needed)."""
     try:
         payload: Any = json.loads(text.strip().lstrip("\ufeff"))
     except RecursionError:
