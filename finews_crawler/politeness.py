@@ -1,25 +1,11 @@
-"""Politeness by source profile (SOURCE-SITE.md §8): never get the user's IP banned.
-
-The live source bans an IP for 30–60 minutes past about 5 requests a
-second, 10 concurrent connections or 200 requests a minute, counted over
-all of its hosts together.  `FINEWS_SOURCE` names the profile:
-
-- `replay`: a replay site on this machine (the bundled one, or the one
-  `FINEWS_API_BASE` names on a loopback address): not throttled;
-- `legacy`: the 2021 endpoints on a live host: polite;
-- `eastmoney`: today's endpoints (§6), the live hosts unless its bases are
-  set: polite, also when pointed at a replay site;
-- `auto` (the default): `replay` when every base is empty or a loopback
-  address, `legacy` otherwise.
+"""Politeness by source profile (`sources.profiles`, SOURCE-SITE.md §8): never get the user's IP banned.
 
 A polite profile puts every request to the source into one download slot
-(so the limits hold for the crawl, not per host), with two connections, a
-randomised delay of 0.6 s (about 100 requests a minute, half the ban
-threshold) and AutoThrottle, and never retries a 403 or 429: those are
-refusals.  Any profile stops the crawl after FINEWS_STOP_AFTER_REFUSALS
-refusals in a row, with one line, exit status 3; what was stored is kept
-and the next run goes on from there.  Every default is a plain Scrapy
-setting, set between settings.py and the YAML file, so a user's own value wins.
+(so the limits hold for the crawl, not per host) and sets the profile's
+Scrapy defaults (`POLITE`) between settings.py and the YAML file, so a
+user's own value wins.  Any profile stops the crawl after
+FINEWS_STOP_AFTER_REFUSALS refusals (403, 429) in a row, with one line,
+exit status 3; what was stored is kept and the next run goes on from there.
 """
 
 from __future__ import annotations
@@ -34,7 +20,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
 from finews_crawler.config import FinewsConfig
-from finews_crawler.sources.hosts import is_loopback
+from finews_crawler.sources.profiles import POLITE, ProfileError, profile as source_profile
 from finews_crawler.config.options import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -46,30 +32,14 @@ REFUSALS = (403, 429)
 EXIT_REFUSED = 3
 REFUSED = "refused"  # the finish reason of a crawl stopped to avoid a ban
 
-POLITE = {
-    "CONCURRENT_REQUESTS": 2,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-    "DOWNLOAD_DELAY": 0.6,
-    "AUTOTHROTTLE_ENABLED": True,
-    "AUTOTHROTTLE_START_DELAY": 1.0,
-    "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
-    "AUTOTHROTTLE_MAX_DELAY": 30.0,
-    "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
-}
 
 
 def profile(config: FinewsConfig) -> str:
     """The source profile a configuration crawls with; ConfigError if it contradicts itself."""
-    local = all(is_loopback(base) for base, _ in config.crawled_bases())
-    if config.source == "auto":
-        return "replay" if local else "legacy"
-    if config.source == "legacy" and not config.api_base:
-        raise ConfigError("FINEWS_SOURCE=legacy needs FINEWS_API_BASE (the host of the 2021 feeds and text API)")
-    if config.source == "replay" and not local:
-        raise ConfigError(f"FINEWS_SOURCE=replay is for a replay site on this machine, and "
-                          f"{', '.join(base for base, _ in config.crawled_bases() if not is_loopback(base))} is "
-                          "not a loopback address: use legacy or eastmoney, which are polite to live hosts")
-    return config.source
+    try:
+        return source_profile(config.source, config.api_base, [base for base, _ in config.crawled_bases()])
+    except ProfileError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 class PolitenessAddon:

@@ -46,7 +46,7 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2_000_000
 DOWNLOAD_DELAY = 0
 # The replay profile (a site on this machine) is not throttled: AutoThrottle read the crawl's own CPU queueing
 # as server latency and slowed it by a fifth at 100 ms (bench/README.md). Every live profile turns it on
-# (politeness.POLITE).
+# (sources.profiles.POLITE).
 AUTOTHROTTLE_ENABLED = False
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024

@@ -143,7 +143,7 @@ class FinewsConfig:
     progress_interval: float = 30.0  # seconds between progress lines; 0: none
     demo: bool = False  # crawl the bundled replay site even into stores of the user's own
     clean_budget: float = 10.0  # seconds of cleaning one article may take before it is dropped as too slow
-    source: str = "auto"  # the source profile (politeness.profile)
+    source: str = "auto"  # the source profile (sources.profiles)
     list_base: str = ""  # today's lists (fast news, columns); set by the eastmoney profile
     page_base: str = ""  # today's article pages /a/{code}.html
     mobile_base: str = ""  # today's mobile article pages, when a desktop body is empty
