@@ -184,9 +184,6 @@ class FinewsConfig:
     def backfill(self) -> bool:
         return self.since is not None or self.until is not None
 
-    def in_window(self, published: datetime) -> bool:
-        return (self.since is None or published >= self.since) and (self.until is None or published < self.until)
-
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> FinewsConfig:
         """Parse and check every FINEWS_* setting (and the Scrapy settings the user gave); ConfigError if unusable."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 from functools import cached_property
@@ -31,18 +30,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
 
 from finews_crawler.config import FinewsConfig
-from finews_crawler.domain.dates import parse_beijing_time
+from finews_crawler.config.arguments import ARGUMENTS, spider_arguments
 from finews_crawler.items import Article
 from finews_crawler.offsite import OffsiteRequest
-from finews_crawler.config.arguments import ARGUMENTS, spider_arguments
+from finews_crawler.runtime.stats import FEEDS_IN_PART, RETRYABLE_DROPS, count_drop, count_error, drop_reason
 from finews_crawler.signals import articles_dispatched
 from finews_crawler.sources.articles import endpoints
-from finews_crawler.spiders.reading import MISSING, PageReader
 from finews_crawler.sources.facts import SUMMARY_TEMPLATE, ranked_article, summary_page
+from finews_crawler.sources.feeds import FEED_MAXSIZE, FeedEntry, FeedError, FeedSpec, decode_payload
+from finews_crawler.sources.feeds.listing import Listing, read_listing, windowed
 from finews_crawler.sources.feeds.paging import IN_PART, paging_end
-from finews_crawler.sources.feeds import FEED_MAXSIZE, PAGE_ITEMS_FACTOR, FeedEntry, FeedError, FeedSpec, Rejected, decode_payload, entries
 from finews_crawler.sources.pages import PageFields, has_text
-from finews_crawler.runtime.stats import FEEDS_IN_PART, RETRYABLE_DROPS, count_drop, count_error, drop_reason
+from finews_crawler.spiders.reading import MISSING, PageReader
 from finews_crawler.storage.ledger import Ledger
 
 logger = logging.getLogger(__name__)
@@ -50,16 +49,6 @@ logger = logging.getLogger(__name__)
 GONE_STATUSES = (404, 410)
 MAX_QUEUED = 2000  # share-page requests waiting in memory before feed paging waits for them
 DISPATCH_CHUNK = 500  # held (roll-only) articles handed to the engine at a time
-
-
-def _read_feed_page(spec: FeedSpec, page: int, payload: dict[str, Any]) -> tuple[list[Any], Any]:
-    """(items, the next page) of a decoded feed answer; any answer its kind cannot read is a FeedError."""
-    try:
-        return spec.endpoint.items(payload), spec.endpoint.next_page(page, payload)
-    except FeedError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - an answer of an unexpected shape is unreadable, never a crash
-        raise FeedError(f"an answer of an unexpected shape ({type(exc).__name__}: {str(exc)[:80]})") from None
 
 
 class FinewsSpider(Spider):
@@ -162,7 +151,7 @@ class FinewsSpider(Spider):
         try:
             payload = decode_payload(response.text if isinstance(response, TextResponse)
                                      else response.body.decode("utf-8", "replace"))
-            items, following = _read_feed_page(spec, page, payload)
+            listing = read_listing(spec, page, payload, spec.page_size or self.config.page_size)
         except FeedError as exc:
             if exc.refusal:  # not "nothing listed": counted apart, and the next run asks again
                 self.crawler.stats.inc_value(f"finews/refusals/{spec.kind}")
@@ -175,7 +164,10 @@ class FinewsSpider(Spider):
             self._feed_ended(feed)
             return
         self.crawler.stats.inc_value(f"finews/feeds/pages/{feed}")
-        listed, past_window = self._windowed(self._listed(spec, page, items))
+        self._report(spec, page, listing)
+        listed, past_window = windowed(listing.entries, self.config.since, self.config.until)
+        if len(listed) < len(listing.entries):
+            self.crawler.stats.inc_value("finews/feeds/outside_window", len(listing.entries) - len(listed))
         codes = {entry.info_code for entry in listed}
         known = await self._ledger.known(codes) if self._ledger is not None else set()
         for entry in listed:
@@ -185,9 +177,10 @@ class FinewsSpider(Spider):
                 self._collect(entry)
         # A backfill reads past known pages: the window lies behind them.
         all_known = bool(codes) and known == codes and feed not in self._deep and not self.config.backfill
-        end = paging_end(items=len(items), all_known=all_known, past_window=past_window, page=page,
-                         max_pages=self.config.max_pages, following=following, cursor=cursor)
+        end = paging_end(items=listing.items, all_known=all_known, past_window=past_window, page=page,
+                         max_pages=self.config.max_pages, following=listing.following, cursor=cursor)
         if end is None:
+            following = listing.following
             assert following is not None
             await self._wait_for_room()
             yield self._feed_request(spec, following.page, following.cursor)
@@ -205,43 +198,22 @@ class FinewsSpider(Spider):
         for request in await self._dispatch(ready):
             yield request
 
-    def _windowed(self, listed: list[FeedEntry]) -> tuple[list[FeedEntry], bool]:
-        """(the entries in the backfill window, whether the page lies wholly before its start)."""
-        if not self.config.backfill:
-            return listed, False
-        times = {entry.info_code: parse_beijing_time(entry.time) for entry in listed}
-        inside = [entry for entry in listed if self.config.in_window(times[entry.info_code])]  # type: ignore[arg-type]
-        if len(inside) < len(listed):
-            self.crawler.stats.inc_value("finews/feeds/outside_window", len(listed) - len(inside))
-        since = self.config.since
-        return inside, bool(listed) and since is not None and all(times[e.info_code] < since for e in listed)
-
     def _read_in_part(self, feed: str, why: str) -> None:
         """The feed's list was not read to where a run stops: the run's status says so (exit 5)."""
         self.crawler.stats.set_value(f"{FEEDS_IN_PART}{feed}", why)
 
-    def _listed(self, spec: FeedSpec, page: int, items: list[Any]) -> list[FeedEntry]:
-        """The page's usable entries: at most PAGE_ITEMS_FACTOR times the items asked for, and every
-        rejected item counted, logged as one line per reason and page."""
-        asked = spec.page_size or self.config.page_size
-        bound = PAGE_ITEMS_FACTOR * asked
-        if len(items) > bound:
+    def _report(self, spec: FeedSpec, page: int, listing: Listing) -> None:
+        """Count and log what a page could not give: items past its bound, and one line per reason of rejection."""
+        if listing.cut:
             count_error(self.crawler.stats, "oversize_page")
             self.logger.warning("Feed %s page %d lists %d items for the %d asked: the first %d are read", spec.name,
-                                page, len(items), asked, bound)
-            items = items[:bound]
-        listed, rejected = [], defaultdict(list)
-        for entry in entries(spec, items):
-            if isinstance(entry, Rejected):
-                rejected[entry.reason].append(entry.detail)
-            else:
-                listed.append(entry)
-        for reason, details in rejected.items():
+                                page, listing.items, spec.page_size or self.config.page_size,
+                                listing.items - listing.cut)
+        for reason, details in listing.rejected.items():
             count_drop(self.crawler.stats, reason, len(details))
             more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
             self.logger.warning("Dropped %d item%s of feed %s page %d (%s): %s%s", len(details),
                                 "s" if len(details) > 1 else "", spec.name, page, reason, details[0], more)
-        return listed
 
     def _settled(self, entry: FeedEntry) -> bool:
         """Whether no later listing can change what an entry says: its feed named the media (which
