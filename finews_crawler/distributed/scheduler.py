@@ -121,7 +121,7 @@ class RedisScheduler(Scheduler):
     def open(self, spider: Spider) -> None:
         self.spider = spider
         self.queue = self._make_queue(spider)
-        if not self.df:
+        if self.df is None:  # (a dupefilter with no fingerprints yet is falsy: it has a length)
             self.df = RedisDupeFilter.from_spider(spider)
         waiting = len(self.queue)
         if self.role == "coordinator":
