@@ -112,8 +112,9 @@ MUTANTS = [
     Mutant("guards: offsite by host only", "finews_crawler/offsite.py",
            "    return scheme, (parts.hostname or \"\").lower(), port", "    return \"\", (parts.hostname or \"\").lower(), 0",
            ("tests/test_offsite.py",)),
-    Mutant("guards: a feed page read whole", "finews_crawler/spiders/finews.py",
-           "        if len(items) > bound:", "        if False:", ("tests/test_bounds.py",)),
+    Mutant("guards: a feed page read whole", "finews_crawler/sources/feeds/listing.py",
+           "    for entry in entries(spec, items[:bound]):", "    for entry in entries(spec, items):",
+           ("tests/test_bounds.py",)),
     Mutant("guards: response headers unbounded", "finews_crawler/download_handler.py",
            "            if self._header_bytes > MAX_HEADER_BYTES:", "            if False:", ("tests/test_bounds.py",)),
 ]

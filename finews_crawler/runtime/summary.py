@@ -65,8 +65,19 @@ PEAK_MEMORY = "finews/memory/peak_mb"
 
 
 def peak_memory() -> dict[str, float]:
-    """The crawl process's peak resident memory in MiB (Linux counts ru_maxrss in KiB), for the stats file."""
-    return {PEAK_MEMORY: round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    """The crawl process's peak resident memory in MiB, for the stats file.
+
+    Linux keeps `ru_maxrss` across exec: a crawl started by a large process
+    (a test runner, a scheduler in Python) would report its parent's peak.
+    The memory map's own high-water mark (`VmHWM`) starts afresh at exec;
+    `ru_maxrss` (KiB on Linux) is the fallback elsewhere.
+    """
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+        kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {PEAK_MEMORY: round(kib / 1024, 1)}
 
 
 def process_cpu() -> dict[str, float]:
