@@ -41,6 +41,7 @@ from finews_crawler.sources.feeds import FEED_MAXSIZE, FeedEntry, FeedError, Fee
 from finews_crawler.sources.feeds.listing import Listing, read_listing, windowed
 from finews_crawler.sources.feeds.paging import IN_PART, paging_end
 from finews_crawler.sources.pages import PageFields, has_text
+from finews_crawler.spiders.holding import Holding
 from finews_crawler.spiders.reading import MISSING, PageReader
 from finews_crawler.storage.ledger import Ledger
 
@@ -60,11 +61,9 @@ class FinewsSpider(Spider):
         self.arguments = spider_arguments(given)  # the configuration takes stocks and the window from here
         self.only_codes = self.arguments["infocodes"]
         self.feeds_done = False  # every feed page read: what is queued now is all there is
-        self._pending: dict[str, FeedEntry] = {}  # listed, not yet settled: held until `_settled`
-        self._paging: set[str] = set()  # feeds whose paging has not ended
+        self.holding = Holding()  # which listed articles wait, until when (`spiders.holding`)
         self._deep: set[str] = set()  # feeds an earlier run left part-read: paged past known pages
         self._skipped: set[str] = set()
-        self._dispatched: set[str] = set()  # infoCodes whose share page was requested this run
         self._gone: dict[str, str] = {}  # infoCode -> why it is settled without a row (withdrawn, 404, a drop)
         self._ledger: Ledger | None = None  # what the database knows (none without a database)
         self._dispatching: set[asyncio.Task[None]] = set()  # held articles being handed to the engine
@@ -122,7 +121,7 @@ class FinewsSpider(Spider):
             self.feeds_done = True  # a worker reads no feed
             self.logger.info("Worker: fetching share pages from the shared queue")
             return
-        self._paging = {feed.name for feed in self.config.feeds}
+        self.holding.paging = {feed.name for feed in self.config.feeds}
         await self._resume_pending()
         await self._resume_paging()
         for feed in self.config.feeds:
@@ -193,9 +192,7 @@ class FinewsSpider(Spider):
                 self._read_in_part(feed, f"page {page}: {end}")
             else:
                 await self._paged_through(feed)
-        ready = [self._pending.pop(code) for code in codes - known
-                 if code in self._pending and self._settled(self._pending[code])]
-        for request in await self._dispatch(ready):
+        for request in await self._dispatch(self.holding.ready(codes - known)):
             yield request
 
     def _read_in_part(self, feed: str, why: str) -> None:
@@ -215,22 +212,15 @@ class FinewsSpider(Spider):
             self.logger.warning("Dropped %d item%s of feed %s page %d (%s): %s%s", len(details),
                                 "s" if len(details) > 1 else "", spec.name, page, reason, details[0], more)
 
-    def _settled(self, entry: FeedEntry) -> bool:
-        """Whether no later listing can change what an entry says: its feed named the media (which
-        decides the category), or every feed that has not listed it has finished paging."""
-        return bool(entry.media) or self._paging <= set(entry.feeds)
-
     def _feed_ended(self, feed: str) -> None:
         """A feed has no more pages to read (or failed): the entries it kept waiting are fetched now."""
-        self._paging.discard(feed)
-        self.feeds_done = not self._paging
-        released = [entry for entry in self._pending.values() if self._settled(entry)]
-        for entry in released:
-            del self._pending[entry.info_code]
+        released = self.holding.feed_ended(feed)
+        self.feeds_done = self.holding.feeds_done
         if released:
+            still = sorted(self.holding.paging)
             self.logger.info("%d listed articles fetched now that %s", len(released),
-                             f"the feeds still paging ({', '.join(sorted(self._paging))}) cannot list them"
-                             if self._paging else "every feed is read")
+                             f"the feeds still paging ({', '.join(still)}) cannot list them" if still
+                             else "every feed is read")
             self._hand_over(released)
 
     async def _wait_for_room(self) -> None:
@@ -247,16 +237,8 @@ class FinewsSpider(Spider):
             self.crawler.stats.inc_value("finews/articles/skipped")
 
     def _collect(self, entry: FeedEntry) -> None:
-        earlier = self._pending.get(entry.info_code)
-        if earlier is None and entry.info_code in self._dispatched:
+        if self.holding.collect(entry):
             self.crawler.stats.inc_value("finews/feeds/listed_again")
-            return
-        if earlier is None:
-            self._pending[entry.info_code] = entry
-            return
-        self.crawler.stats.inc_value("finews/feeds/listed_again")
-        # A feed that names the media outranks one that does not (the roll feed).
-        earlier.merge(entry, prefer_other=bool(entry.media) and not earlier.media)
 
     def feed_failed(self, failure: Failure) -> None:
         count_error(self.crawler.stats, "feed")
@@ -271,7 +253,7 @@ class FinewsSpider(Spider):
         pages may lie behind pages that are all known now, so this run reads past known pages."""
         if self._ledger is None:
             return
-        self._deep = await self._ledger.start_paging(sorted(self._paging))
+        self._deep = await self._ledger.start_paging(sorted(self.holding.paging))
         if self._deep:
             self.logger.warning("An earlier run did not read feed %s to its end: reading past known pages "
                                 "(up to FINEWS_FEED_MAX_PAGES)", ", ".join(sorted(self._deep)))
@@ -298,9 +280,9 @@ class FinewsSpider(Spider):
         if any(not task.done() for task in self._dispatching):
             raise DontCloseSpider
         self.feeds_done = True
-        if not self._pending:
+        if not self.holding.held:
             return
-        pending, self._pending = list(self._pending.values()), {}
+        pending = self.holding.release_all()
         self.logger.info("Feeds done: %d listed articles fetched now", len(pending))
         self._hand_over(pending)
         raise DontCloseSpider
@@ -329,9 +311,9 @@ class FinewsSpider(Spider):
         """Record the articles as pending in the database, then their share-page requests."""
         if not entries:
             return []
-        if not self._dispatched:
+        if not self.holding.dispatched:
             self.crawler.signals.send_catch_log(signal=articles_dispatched)
-        self._dispatched.update(entry.info_code for entry in entries)
+        self.holding.dispatched.update(entry.info_code for entry in entries)
         stored_times: dict[str, str] = {}
         if self._ledger is not None:
             try:

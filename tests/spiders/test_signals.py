@@ -25,7 +25,7 @@ def test_the_spider_sends_it_once_with_its_first_article_request_and_never_witho
     sent = []
 
     def receiver() -> None:  # held here: Scrapy's signals keep only weak references
-        sent.append(len(spider._dispatched))
+        sent.append(len(spider.holding.dispatched))
 
     crawler.signals.connect(receiver, signal=articles_dispatched)
 

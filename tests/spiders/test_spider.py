@@ -127,32 +127,3 @@ def test_unknown_spider_arguments_are_refused_with_the_closest_name():
         spider_arguments({"infocode": "x"})
     with pytest.raises(ConfigError, match="is empty"):
         spider_arguments({"infocodes": " , "})
-
-
-def test_a_roll_only_entry_waits_while_another_feed_pages_and_goes_when_the_last_one_ends():
-    from types import SimpleNamespace
-
-    from finews_crawler.sources.feeds import FeedEntry
-    from finews_crawler.spiders.finews import FinewsSpider
-    from finews_crawler.runtime.stats import CountingStats
-
-    spider = FinewsSpider()
-    spider.crawler = SimpleNamespace(stats=CountingStats())
-    handed: list[FeedEntry] = []
-    spider._hand_over = handed.extend
-    spider._paging = {"roll", "media", "market37"}
-    spider._collect(FeedEntry("NW202204282363799455", feeds=["roll"]))
-    spider._collect(FeedEntry("NW202205302396506117", feeds=["roll"]))
-    spider._feed_ended("market37")
-    assert handed == [] and not spider.feeds_done  # the media feed may still list them
-    # it does list one: that one is settled by the media's listing, the other still waits
-    spider._collect(FeedEntry("NW202205302396506117", media="央行网站", feeds=["media"]))
-    assert spider._settled(spider._pending["NW202205302396506117"])
-    spider._feed_ended("media")  # only the roll feed pages on, and it lists them already
-    assert sorted((e.info_code, e.media, e.feeds) for e in handed) == [
-        ("NW202204282363799455", "", ["roll"]), ("NW202205302396506117", "央行网站", ["media", "roll"])]
-    assert spider._pending == {} and not spider.feeds_done
-    # a later roll page's entry has no other feed to wait for
-    assert spider._settled(FeedEntry("NW202206010000000003", feeds=["roll"]))
-    spider._feed_ended("roll")
-    assert spider.feeds_done
