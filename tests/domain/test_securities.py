@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 
 import pytest
 import yaml
@@ -10,9 +11,9 @@ from hypothesis import given, strategies as st
 from finews_crawler.domain.cleaning import clean_body
 from finews_crawler.domain.securities import Security, security, securities_in, split_by_kind, names_in_text
 from finews_crawler.testing.text import visible_text
-from helpers import CORPUS, REPO
+from helpers import CORPUS
 
-EXPECTED = yaml.safe_load((REPO / "tests" / "fixtures" / "securities.yml").read_text(encoding="utf-8"))
+EXPECTED = yaml.safe_load(Path(__file__).with_name("securities.yml").read_text(encoding="utf-8"))  # beside this test
 
 
 def _body(relative: str) -> str:
