@@ -102,10 +102,15 @@ _BLOCKS = (*_CONTAINERS, "p", "ul", "ol", "table", "blockquote", "pre", "figure"
 _SKIPPED = ("script", "style", "noscript", "template", "iframe", "form", "button", "textarea", "input", "select")
 
 
+def _words(element: Any) -> tuple[str, int]:
+    """An element's words (its text without spaces and punctuation), and how many of their characters are links'."""
+    return (_NOT_WORDS.sub("", element.text_content()),
+            sum(len(_NOT_WORDS.sub("", link.text_content())) for link in element.iter("a")))
+
+
 def _own_text(element: Any) -> str:
-    """An element's visible words, links aside: prose, not navigation."""
-    linked = sum(len(_NOT_WORDS.sub("", link.text_content())) for link in element.iter("a"))
-    text = _NOT_WORDS.sub("", element.text_content())
+    """An element's words when most of them are not links: prose, not navigation."""
+    text, linked = _words(element)
     return text if len(text) - linked > len(text) / 2 else ""
 
 
@@ -129,7 +134,7 @@ def block_under_title(html: str, listed_title: str, listed_text: str) -> tuple[s
     for element in list(root.iter(*_SKIPPED)):
         element.drop_tree()
     node = _headline(root, listed_title)
-    wanted = _bigrams(_NOT_WORDS.sub("", squash(listed_text))[:LISTED_PREFIX])
+    wanted = _listed_pairs(listed_text)
     for _ in range(MAX_CLIMB):
         if node is None or node.getparent() is None or node.tag == "body":
             return None
@@ -137,7 +142,7 @@ def block_under_title(html: str, listed_title: str, listed_text: str) -> tuple[s
                      if isinstance(sibling.tag, str) and sibling.tag in _BLOCKS]
         following = [(sibling, text) for sibling, text in following if text and not _byline(sibling)]
         if following:
-            if len(wanted) >= 8:
+            if len(wanted) >= MIN_PAIRS:
                 share, start = max((_share_of(wanted, _bigrams(text)), n) for n, (_, text) in enumerate(following))
                 if share >= MIN_LISTED_SHARE:
                     return _block_from(following, start)
@@ -190,6 +195,12 @@ MAX_LINK_SHARE = 0.5
 # The share of the feed's text (its character pairs) an article read off an unknown page must contain.
 MIN_LISTED_SHARE = 0.5
 LISTED_PREFIX = 120  # characters of the feed's text compared
+MIN_PAIRS = 8  # character pairs of the feed's text below which it says too little to compare
+
+
+def _listed_pairs(listed_text: str) -> set[str]:
+    """The character pairs of the start of what the feed said, words only."""
+    return _bigrams(_NOT_WORDS.sub("", squash(listed_text))[:LISTED_PREFIX])
 
 
 def _bigrams(text: str) -> set[str]:
@@ -205,13 +216,11 @@ def chrome_reason(body_html: str, listed_text: str) -> str | None:
     """Why an extracted body is page chrome rather than the listed article, or None."""
     from lxml import html as lxml_html
 
-    root = lxml_html.fragment_fromstring(body_html, create_parent="div")
-    text = _NOT_WORDS.sub("", root.text_content())
-    linked = _NOT_WORDS.sub("", "".join(link.text_content() for link in root.iter("a")))
-    if text and len(linked) / len(text) > MAX_LINK_SHARE:
+    text, linked = _words(lxml_html.fragment_fromstring(body_html, create_parent="div"))
+    if text and linked / len(text) > MAX_LINK_SHARE:
         return "the generic extractor's result is mostly links (page chrome, not an article)"
-    wanted = _bigrams(_NOT_WORDS.sub("", squash(listed_text))[:LISTED_PREFIX])
-    if len(wanted) >= 8 and _share_of(wanted, _bigrams(text)) < MIN_LISTED_SHARE:
+    wanted = _listed_pairs(listed_text)
+    if len(wanted) >= MIN_PAIRS and _share_of(wanted, _bigrams(text)) < MIN_LISTED_SHARE:
         return "the generic extractor's result does not hold the listed text (page chrome, not the article)"
     return None
 
@@ -220,9 +229,10 @@ def blocks_holding(body_html: str, whole_text: str) -> str:
     """The blocks of an extracted body that hold the article's whole text (a flash), when the body is much more."""
     from lxml import html as lxml_html
 
-    wanted = _bigrams(_NOT_WORDS.sub("", squash(whole_text)))
+    whole = _NOT_WORDS.sub("", whole_text)
+    wanted = _bigrams(whole)
     root = lxml_html.fragment_fromstring(body_html, create_parent="div")
-    if len(_NOT_WORDS.sub("", root.text_content())) <= 2 * len(_NOT_WORDS.sub("", whole_text)) or len(wanted) < 8:
+    if len(_NOT_WORDS.sub("", root.text_content())) <= 2 * len(whole) or len(wanted) < MIN_PAIRS:
         return body_html
     blocks = [block for block in root if isinstance(block.tag, str)]
     words = [_NOT_WORDS.sub("", block.text_content()) for block in blocks]
