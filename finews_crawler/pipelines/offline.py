@@ -13,7 +13,7 @@ import asyncio
 import inspect
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from scrapy.exceptions import DropItem
@@ -68,7 +68,16 @@ def article_from_row(row: ArticleRow) -> Article:
 
 
 def reclean(rows: Iterable[ArticleRow], steps: Sequence[Step], publisher: Publisher) -> Counter[str]:
-    """Process and publish every row again; counts of updated / unchanged / dropped / export_errors."""
+    """Process and publish every row again; counts of updated / unchanged / dropped / export_errors.
+
+    One event loop serves every row, so a pipeline whose `process_item` is
+    a coroutine keeps what it holds on the loop (a client session) from one
+    article to the next, as in a crawl.
+    """
+    return asyncio.run(_reclean(rows, steps, publisher))
+
+
+async def _reclean(rows: Iterable[ArticleRow], steps: Sequence[Step], publisher: Publisher) -> Counter[str]:
     counts: Counter[str] = Counter()
     for row in rows:
         item = article_from_row(row)
@@ -76,7 +85,7 @@ def reclean(rows: Iterable[ArticleRow], steps: Sequence[Step], publisher: Publis
             for step in steps:
                 item = step(item)
                 if inspect.isawaitable(item):
-                    item = asyncio.run(_awaited(item))
+                    item = await item
         except DropItem as exc:
             counts["dropped"] += 1
             logger.warning("%s: kept as stored, cleaning it again drops it: %s", row.info_code, exc)
@@ -88,7 +97,3 @@ def reclean(rows: Iterable[ArticleRow], steps: Sequence[Step], publisher: Publis
             logger.error("%s: updated in the database, but the post was not exported: %s",
                          row.info_code, published.export_error)
     return counts
-
-
-async def _awaited(result: Awaitable[Article]) -> Article:
-    return await result
