@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-
-from finews_crawler.outputs.folder import ExportFolder
-from finews_crawler.outputs.jekyll import SiteLinks
-from finews_crawler.outputs.publish import Publisher
-from finews_crawler.pipelines.offline import processing_steps, reclean
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import MemoryStatsCollector
 
-from finews_crawler.storage.database import ArticleStore
 from finews_crawler.cli import FinewsCommand, existing_database, parse_since, run_locked
 from finews_crawler.config import FinewsConfig
+from finews_crawler.outputs.folder import ExportFolder
+from finews_crawler.outputs.jekyll import SiteLinks
+from finews_crawler.outputs.publish import Publisher
+from finews_crawler.pipelines.offline import processing_steps, reclean
+from finews_crawler.storage.database import ArticleStore
 
 
 class Command(FinewsCommand):

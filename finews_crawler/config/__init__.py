@@ -19,7 +19,6 @@ default, doc) are one table: `finews_crawler.config.options`.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
@@ -43,11 +42,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ConfigError", "FinewsConfig", "YamlConfig", "read_yaml_config"]
 
-logger = logging.getLogger(__name__)
-
 DEFAULT_CONFIG_FILE = "finews.yml"
 # Above settings.py ("project", 20), below custom_settings (30) and -s (40).
 YAML_PRIORITY = 25
+
 
 def read_yaml_config(path: Path) -> dict[str, Any]:
     """Map a YAML config file to Scrapy settings; errors name the file and key."""
@@ -241,6 +239,10 @@ class FinewsConfig:
     def headers_for(self, kind: str, own: Mapping[str, str] | tuple[tuple[str, str], ...]) -> dict[str, str]:
         """The headers a request of an endpoint kind sends: what its own web page sends, then FINEWS_HEADERS."""
         return {**dict(own), **dict(self.headers.get(kind, ()))}
+
+    def page_size_of(self, feed: FeedSpec) -> int:
+        """The items a feed's page asks for: the feed's own size (the search's), else FINEWS_FEED_PAGE_SIZE."""
+        return feed.page_size or self.page_size
 
     def feed_base(self, feed: FeedSpec) -> str:
         """The base a feed is read from: today's lists from the list base, the search from the search base,

@@ -68,7 +68,6 @@ class FinewsSpider(Spider):
         self._ledger: Ledger | None = None  # what the database knows (none without a database)
         self._dispatching: set[asyncio.Task[None]] = set()  # held articles being handed to the engine
 
-
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
@@ -85,7 +84,7 @@ class FinewsSpider(Spider):
     @cached_property
     def reader(self) -> PageReader:
         """Reads each article page (`spiders.reading`); built on first use, like the configuration."""
-        return PageReader(self.crawler.stats, self.config.clean_budget)
+        return PageReader(self.crawler.stats, self.config.clean_budget, self.logger)
 
     @cached_property
     def feeds(self) -> dict[str, FeedSpec]:
@@ -134,7 +133,7 @@ class FinewsSpider(Spider):
         if page == 1 and not cursor and self.config.until is not None and feed.kind == "fast":
             cursor = str(int(self.config.until.timestamp()) * 10**6)  # a realSort: Unix seconds, six digits
         return Request(
-            feed.url(self.config.feed_base(feed), page, feed.page_size or self.config.page_size, cursor),
+            feed.url(self.config.feed_base(feed), page, self.config.page_size_of(feed), cursor),
             headers=self.config.headers_for(feed.kind, feed.endpoint.headers) or None,
             callback=self.parse_feed,
             errback=self.feed_failed,
@@ -150,7 +149,7 @@ class FinewsSpider(Spider):
         try:
             payload = decode_payload(response.text if isinstance(response, TextResponse)
                                      else response.body.decode("utf-8", "replace"))
-            listing = read_listing(spec, page, payload, spec.page_size or self.config.page_size)
+            listing = read_listing(spec, page, payload, self.config.page_size_of(spec))
         except FeedError as exc:
             if exc.refusal:  # not "nothing listed": counted apart, and the next run asks again
                 self.crawler.stats.inc_value(f"finews/refusals/{spec.kind}")
@@ -204,8 +203,7 @@ class FinewsSpider(Spider):
         if listing.cut:
             count_error(self.crawler.stats, "oversize_page")
             self.logger.warning("Feed %s page %d lists %d items for the %d asked: the first %d are read", spec.name,
-                                page, listing.items, spec.page_size or self.config.page_size,
-                                listing.items - listing.cut)
+                                page, listing.items, listing.asked, listing.items - listing.cut)
         for reason, details in listing.rejected.items():
             count_drop(self.crawler.stats, reason, len(details))
             more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""

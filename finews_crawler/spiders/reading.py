@@ -25,8 +25,6 @@ from finews_crawler.sources.characters import printable
 from finews_crawler.sources.facts import whole_summary
 from finews_crawler.sources.pages import PageError, PageFields, decode_undeclared, generic_page
 
-logger = logging.getLogger(__name__)
-
 # A page with no article in it, where that means the article is missing (`Endpoint.missing_without_body`).
 MISSING = PageFields(template="missing")
 
@@ -49,9 +47,11 @@ def page_text(response: TextResponse) -> str:
 
 
 class PageReader:
-    def __init__(self, stats: StatsCollector, budget: float) -> None:
+    def __init__(self, stats: StatsCollector, budget: float,
+                 logger: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> None:
         self.stats = stats
         self.budget = budget  # seconds the generic extractor may take on one page
+        self.logger = logger  # the spider's: its lines read as the crawl's, like every other article line
         self._extractor: HelperPool | None = None  # started by the first page no template knows
 
     async def read(self, endpoint: Endpoint, response: Response, entry: dict[str, Any]) -> Reading:
@@ -60,7 +60,7 @@ class PageReader:
         code = entry["info_code"]
         if not isinstance(response, TextResponse):
             count_error(self.stats, "not_text")
-            logger.error("%s: answer is not text (%s, %s)", code, response.headers.get("Content-Type"), response.url)
+            self.logger.error("%s: answer is not text (%s, %s)", code, response.headers.get("Content-Type"), response.url)
             return Reading(None)
         text = page_text(response)
         try:
@@ -68,7 +68,7 @@ class PageReader:
         except PageError as exc:
             if not endpoint.page:
                 count_error(self.stats, endpoint.name)
-                logger.error("%s: %s (%s)", code, exc, response.url)
+                self.logger.error("%s: %s (%s)", code, exc, response.url)
                 return Reading(None)
             return await self._generic(endpoint, response, text, entry)
         return self._verdict(page, code, response.url)
@@ -83,24 +83,24 @@ class PageReader:
                                              bool(whole_summary(entry)), budget=self.budget)
         except (OverBudget, WorkerDied) as exc:  # finews's own fault: the article stays pending, for the next run
             count_error(self.stats, "extraction")
-            logger.error("%s: the generic extractor did not finish (%s); fetched again by the next run (%s)",
+            self.logger.error("%s: the generic extractor did not finish (%s); fetched again by the next run (%s)",
                          code, exc, response.url)
             return Reading(None)
         except PageError as exc:
             if endpoint.missing_without_body:
-                logger.info("%s: no article in %s (%s)", code, response.url, exc)
+                self.logger.info("%s: no article in %s (%s)", code, response.url, exc)
                 return Reading(MISSING)
             count_error(self.stats, "unknown_template")
-            logger.error("%s: %s (%s)", code, exc, response.url)
+            self.logger.error("%s: %s (%s)", code, exc, response.url)
             return Reading(None)
         self.stats.inc_value("finews/extraction/generic")
-        logger.warning("%s: no known page template; the generic extractor read it (%s)", code, response.url)
+        self.logger.warning("%s: no known page template; the generic extractor read it (%s)", code, response.url)
         return self._verdict(page, code, response.url)
 
     def _verdict(self, page: PageFields, code: str, url: str) -> Reading:
         if page.withdrawn:
             count_drop(self.stats, "withdrawn")
-            logger.info("%s: withdrawn at the source (%s)", code, url)
+            self.logger.info("%s: withdrawn at the source (%s)", code, url)
             return Reading(None, gone="withdrawn")
         self.stats.inc_value(f"finews/pages/{page.template}")
         return Reading(page)

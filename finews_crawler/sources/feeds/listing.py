@@ -21,9 +21,10 @@ from finews_crawler.sources.feeds.kind import NextPage
 
 @dataclass
 class Listing:
-    """One feed page read: `items` it held (`cut` of them past the bound, not read), its usable entries, the
-    rejected ones' details by reason, and the page after it (None: the answer says there is none)."""
+    """One feed page read: `items` it held for the `asked` (`cut` of them past the bound, not read), its usable
+    entries, the rejected ones' details by reason, and the page after it (None: the answer says there is none)."""
 
+    asked: int
     items: int
     entries: list[FeedEntry]
     rejected: dict[str, list[str]] = field(default_factory=dict)
@@ -47,7 +48,7 @@ def read_listing(spec: FeedSpec, page: int, payload: Mapping[str, Any], asked: i
             rejected[entry.reason].append(entry.detail)
         else:
             listed.append(entry)
-    return Listing(len(items), listed, dict(rejected), following, max(0, len(items) - bound))
+    return Listing(asked, len(items), listed, dict(rejected), following, max(0, len(items) - bound))
 
 
 def windowed(listed: list[FeedEntry], since: datetime | None, until: datetime | None) -> tuple[list[FeedEntry], bool]:
