@@ -19,6 +19,7 @@ default, doc) are one table: `finews_crawler.config.options`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["ConfigError", "FinewsConfig", "YamlConfig", "read_yaml_config"]
 
 DEFAULT_CONFIG_FILE = "finews.yml"
+CONFIG_VARIABLE = "FINEWS_CONFIG"  # the setting, and the environment variable naming the file
 # Above settings.py ("project", 20), below custom_settings (30) and -s (40).
 YAML_PRIORITY = 25
 
@@ -69,8 +71,18 @@ def read_yaml_config(path: Path) -> dict[str, Any]:
 
 
 def config_file(settings: BaseSettings) -> Path | None:
-    """The YAML file these settings name (FINEWS_CONFIG), or ./finews.yml if present, or None."""
-    name = settings.get("FINEWS_CONFIG")
+    """The YAML file these settings name (`-s FINEWS_CONFIG=`), else the environment's FINEWS_CONFIG, else
+    ./finews.yml if present, else None.
+
+    Scrapy reads no `FINEWS_*` variable of the environment; a user who sets
+    this one (a systemd `Environment=`, a CI variable) means the file, and
+    would otherwise get the demo.  Set but empty (a missing secret) is a
+    configuration error, as an empty `-s` value is.
+    """
+    name = settings.get("FINEWS_CONFIG") or os.environ.get(CONFIG_VARIABLE)
+    if name is not None and not name.strip():
+        raise ConfigError(f"{CONFIG_VARIABLE} is empty in the environment (a CI variable that was not set?): "
+                          "unset it for ./finews.yml or the defaults")
     path = Path(name) if name else Path(DEFAULT_CONFIG_FILE)
     return path if name or path.exists() else None
 

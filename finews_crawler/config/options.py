@@ -412,7 +412,8 @@ OPTIONS: dict[str, Option] = {option.name: option for option in (
     ),
     *_group(
         "Runs",
-        ("FINEWS_CONFIG", path, None, "", "the YAML config file (empty: ./finews.yml if present)"),
+        ("FINEWS_CONFIG", path, None, "",
+         "the YAML config file, also as an environment variable (empty: ./finews.yml if present)"),
         ("FINEWS_LOCK_WAIT", number(0), "lock_wait", 0,
          "seconds to wait for another run's lock; 0: exit at once with status 75"),
         ("FINEWS_RUN_LOCK", boolean, None, True, "take the run lock (distributed workers never do)"),

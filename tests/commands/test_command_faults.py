@@ -141,3 +141,17 @@ def test_an_export_of_an_existing_database_still_works(tmp_path, database):
     with sqlite3.connect(database.removeprefix("sqlite:///")) as connection:
         assert connection.execute("select count(*) from articles").fetchone()[0] == 1
     assert (tmp_path / "a.jsonl").read_text(encoding="utf-8").count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["crawl", "export", "reclean"])
+@pytest.mark.parametrize("variable, starts", [
+    ("", "scrapy: error: configuration: FINEWS_CONFIG is empty in the environment"),
+    ("{tmp}/finews.yml", "scrapy: error: configuration: FINEWS_API_BASE (YAML api_base) = 'not a url'"),
+])
+def test_a_yaml_file_named_by_the_environment_is_read_and_an_empty_name_is_an_error(tmp_path, monkeypatch, command,
+                                                                                    variable, starts):
+    """Scrapy reads no FINEWS_* variable: without finews reading this one, the run would crawl the demo."""
+    (tmp_path / "finews.yml").write_text("api_base: not a url\n", encoding="utf-8")
+    monkeypatch.setenv("FINEWS_CONFIG", variable.format(tmp=tmp_path))
+    returncode, output = _run(["crawl", "finews"] if command == "crawl" else COMMANDS[command], tmp_path)
+    _one_line(output, 2, returncode, starts)

@@ -1,7 +1,7 @@
 """Every option reaches every component the same way, whichever route it was given by.
 
-The three routes users take: `-s NAME=text`, a YAML file named by `FINEWS_CONFIG`, and
-`./finews.yml` in the working directory. For each option and route, the configuration a finews
+The routes users take: `-s NAME=text`, a YAML file named by `-s FINEWS_CONFIG=` or by the
+environment's `FINEWS_CONFIG`, and `./finews.yml` in the working directory. For each option and route, the configuration a finews
 command builds (`cli.prepare_settings`, then `cli.finews_config`) and the one a crawler builds
 after its add-ons (`FinewsConfig.of`) hold the option's value, and are equal; and every
 component of a crawler holds that one configuration object.
@@ -75,7 +75,7 @@ SAMPLES: dict[str, tuple[Any, dict[str, Any], Check, Any]] = {
     "FINEWS_ROLE": ("worker", {}, lambda c: c.role, "worker"),
     "FINEWS_WORKER_WAIT": (7, {}, lambda c: c.worker_wait, 7.0),
 }
-ROUTES = ("-s", "FINEWS_CONFIG", "./finews.yml")
+ROUTES = ("-s", "FINEWS_CONFIG", "FINEWS_CONFIG in the environment", "./finews.yml")
 
 
 def test_every_option_has_a_sample_here():
@@ -115,6 +115,9 @@ def _settings(route: str, values: dict[str, Any], tmp_path: Path, monkeypatch: p
     elif route == "FINEWS_CONFIG":
         _yaml_file(tmp_path / "elsewhere.yml", values)
         settings.set("FINEWS_CONFIG", str(tmp_path / "elsewhere.yml"), priority="cmdline")
+    elif route == "FINEWS_CONFIG in the environment":  # a systemd Environment=, a CI variable
+        _yaml_file(tmp_path / "elsewhere.yml", values)
+        monkeypatch.setenv("FINEWS_CONFIG", str(tmp_path / "elsewhere.yml"))
     else:
         _yaml_file(tmp_path / "finews.yml", values)
     return settings
